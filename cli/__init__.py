@@ -1,0 +1,1 @@
+"""The facesim command line (installed as the ``facesim_cli`` package)."""

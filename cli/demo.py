@@ -1,0 +1,87 @@
+"""`facesim demo`: the built-in face at rest and smiling, symmetric and asymmetric."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from facesim import DISCLAIMER
+from facesim.demo import run_demo
+from facesim.metrics import dominant_side, verdict
+from facesim.model import FaceModel
+from facesim.outputs import check_writable
+from facesim.procedural_face import DEFAULT_N_VERTICES
+
+from .errors import reports_errors
+
+
+def _signed(value: float, positive: str, negative: str) -> str:
+    return f"{value:+.2f} ({dominant_side(value, positive, negative)})"
+
+
+def metrics_table(cases) -> Table:
+    table = Table(title="Mouth-corner balance (mm, degrees; L-R = patient's left minus right)")
+    table.add_column("measure")
+    for case in cases:
+        table.add_column(case.patient.name, justify="right")
+    rows = [
+        ("corner height L-R at rest", lambda m: _signed(m.rest_height_deviation, "left higher", "right higher")),
+        ("corner height L-R in smile", lambda m: _signed(m.height_deviation, "left higher", "right higher")),
+        ("smile excursion L / R", lambda m: f"{m.excursion_left:.2f} / {m.excursion_right:.2f}"),
+        ("excursion L-R", lambda m: _signed(m.excursion_difference, "left pulls more", "right pulls more")),
+        ("smile angle L / R", lambda m: f"{m.angle_left:.1f} / {m.angle_right:.1f}"),
+        ("corner reach rest->smile L / R", lambda m: f"{m.rest_reach_left:.1f}->{m.reach_left:.1f} / "
+         f"{m.rest_reach_right:.1f}->{m.reach_right:.1f}"),
+        ("lower lip L-R rest / smile", lambda m: f"{m.rest_lower_lip_deviation:+.2f} / {m.lower_lip_deviation:+.2f}"),
+        ("balance score (0-100)", lambda m: f"{float(m.balance_score):.0f}"),
+        ("verdict", lambda m: verdict(float(m.asymmetry))),
+    ]
+    for label, cell in rows:
+        table.add_row(label, *(cell(case.metrics) for case in cases))
+    return table
+
+
+def demo_panels(model: FaceModel, cases):
+    from facesim.render import FacePanel
+
+    face = model.face
+    ids = {name: face.landmark_index(name) for name in ("cheilion_left", "cheilion_right", "pupil_left", "pupil_right")}
+    panels = []
+    for case in cases:
+        for expression, shape in case.shapes.items():
+            marks = {n: shape[i] for n, i in ids.items() if n.startswith("cheilion")}
+            lines = [
+                (shape[ids["pupil_right"]], shape[ids["pupil_left"]], "dimgray"),
+                (shape[ids["cheilion_right"]], shape[ids["cheilion_left"]], "darkorange"),
+            ]
+            panels.append(FacePanel(shape, f"{case.patient.name}: {expression}", marks, lines))
+    return panels
+
+
+@reports_errors
+def demo(
+    out: Annotated[Path, typer.Option(help="PNG to write (rest and smile, both patients).")] = Path(
+        "facesim-out/demo.png"
+    ),
+    vertices: Annotated[int, typer.Option(min=200, help="Resolution of the built-in face.")] = DEFAULT_N_VERTICES,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
+) -> None:
+    """Simulate rest and smile on the built-in face for a symmetric patient and an
+    over-toned right DAO; print the corner metrics and write a picture."""
+    check_writable(out, force)
+    console = Console()
+    with console.status("building the face and its response basis..."):
+        model = FaceModel.builtin(vertices)
+        cases = run_demo(model)
+    console.print(f"built-in face: {model.face.n_vertices} vertices, {len(model.muscle_ids)} muscles")
+    console.print(metrics_table(cases))
+    with console.status("rendering..."):
+        from facesim.render import render_panels
+
+        path = render_panels(model.face, demo_panels(model, cases), out, columns=2)
+    console.print(f"wrote {path}  (rows: patients; columns: rest, smile; patient's R on the viewer's left)")
+    console.print(f"[dim]{DISCLAIMER}[/dim]")

@@ -1,0 +1,37 @@
+"""The facesim command-line app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from facesim import DISCLAIMER, __version__
+
+from .demo import demo
+
+app = typer.Typer(
+    name="facesim",
+    help=f"Simulate how BoNT-A, filler and other corrections shift the balance of the mouth corners.\n\n{DISCLAIMER}",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"facesim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """facesim: injection-planning simulation for asymmetric smiles."""
+
+
+app.command()(demo)

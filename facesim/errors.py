@@ -1,0 +1,17 @@
+"""Exceptions raised by the engine; the CLI turns each into one line and exit code 2."""
+
+
+class FacesimError(Exception):
+    """Base class of every error facesim reports to a user."""
+
+
+class InputError(FacesimError):
+    """A user-supplied value, file or option is invalid (the message names the field and the fix)."""
+
+
+class DataError(FacesimError):
+    """A bundled or user data file (anatomy, expressions, tissue) is malformed."""
+
+
+class OutputExistsError(FacesimError):
+    """An output file already exists and overwriting was not allowed."""

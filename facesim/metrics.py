@@ -1,0 +1,135 @@
+"""Mouth-corner balance in the frontal plane, as a photograph sees it.
+
+The frame: origin midway between the pupils, x along the inter-pupillary line
+toward the patient's left, y perpendicular to it (up). z is dropped. All
+functions take arrays with any leading batch shape, so a thousand plans and
+days are measured in one call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .datafiles import bundled
+
+#: Landmarks the metrics read, in this order, as (..., 6, 3) arrays.
+METRIC_LANDMARKS = (
+    "pupil_left",
+    "pupil_right",
+    "cheilion_left",
+    "cheilion_right",
+    "lower_lip_left",
+    "lower_lip_right",
+)
+EVEN_MM = 0.05  # differences below this are reported as "even"
+
+
+def frontal_coordinates(points: np.ndarray) -> np.ndarray:
+    """Map landmark points (..., 6, 3) in METRIC_LANDMARKS order to the frame (..., 6, 2), mm."""
+    pl, pr = points[..., 0, :2], points[..., 1, :2]
+    ex = pl - pr
+    ex = ex / np.linalg.norm(ex, axis=-1, keepdims=True)
+    ey = np.stack([-ex[..., 1], ex[..., 0]], axis=-1)
+    rel = points[..., :2] - (0.5 * (pl + pr))[..., None, :]
+    return np.stack([np.sum(rel * ex[..., None, :], -1), np.sum(rel * ey[..., None, :], -1)], -1)
+
+
+@dataclass(frozen=True)
+class CornerMetrics:
+    """Corner balance for one expression against rest (arrays broadcast over a batch).
+
+    Deviations are left minus right (positive: the patient's left is higher or
+    pulls more). Heights are relative to the pupil line (negative below it).
+
+    Attributes
+    ----------
+    rest_height_deviation, height_deviation : mm
+        Commissure height difference at rest and in the expression.
+    rest_lower_lip_deviation, lower_lip_deviation : mm
+        Lower-lip height difference (points midway along each lower lip).
+    rest_reach_left/right, reach_left/right : mm
+        Commissure distance from the facial midline.
+    excursion_left/right : mm
+        Commissure displacement from rest to the expression (frontal plane).
+    excursion_difference : mm
+    angle_left/right : degrees
+        Direction of that displacement above the lateral horizontal.
+    """
+
+    rest_height_deviation: np.ndarray
+    height_deviation: np.ndarray
+    rest_lower_lip_deviation: np.ndarray
+    lower_lip_deviation: np.ndarray
+    rest_reach_left: np.ndarray
+    rest_reach_right: np.ndarray
+    reach_left: np.ndarray
+    reach_right: np.ndarray
+    excursion_left: np.ndarray
+    excursion_right: np.ndarray
+    excursion_difference: np.ndarray
+    angle_left: np.ndarray
+    angle_right: np.ndarray
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @property
+    def asymmetry(self) -> np.ndarray:
+        """The largest of |rest height dev|, |height dev|, |excursion difference| (mm)."""
+        return np.maximum.reduce(
+            [np.abs(self.rest_height_deviation), np.abs(self.height_deviation), np.abs(self.excursion_difference)]
+        )
+
+    @property
+    def balance_score(self) -> np.ndarray:
+        """0-100; 100 is perfect balance, 50 at the lay detection threshold."""
+        half = bundled("perception")["balance_score"]["half_score_mm"]
+        return 100.0 * 2.0 ** (-((self.asymmetry / half) ** 2))
+
+
+def corner_metrics(rest_points: np.ndarray, points: np.ndarray) -> CornerMetrics:
+    """Corner metrics from landmark positions (..., 6, 3) at rest and in an expression."""
+    r = frontal_coordinates(rest_points)
+    e = frontal_coordinates(points)
+    d = e[..., 2:4, :] - r[..., 2:4, :]  # corner displacement (left, right)
+    lateral = d[..., 0] * np.array([1.0, -1.0])
+    excursion = np.linalg.norm(d, axis=-1)
+    angle = np.degrees(np.arctan2(d[..., 1], lateral))
+    return CornerMetrics(
+        rest_height_deviation=r[..., 2, 1] - r[..., 3, 1],
+        height_deviation=e[..., 2, 1] - e[..., 3, 1],
+        rest_lower_lip_deviation=r[..., 4, 1] - r[..., 5, 1],
+        lower_lip_deviation=e[..., 4, 1] - e[..., 5, 1],
+        rest_reach_left=r[..., 2, 0],
+        rest_reach_right=-r[..., 3, 0],
+        reach_left=e[..., 2, 0],
+        reach_right=-e[..., 3, 0],
+        excursion_left=excursion[..., 0],
+        excursion_right=excursion[..., 1],
+        excursion_difference=excursion[..., 0] - excursion[..., 1],
+        angle_left=angle[..., 0],
+        angle_right=angle[..., 1],
+    )
+
+
+def dominant_side(deviation: float, positive: str = "left", negative: str = "right") -> str:
+    """Name the side a left-minus-right deviation favours, or "even" below 0.05 mm."""
+    if abs(deviation) < EVEN_MM:
+        return "even"
+    return positive if deviation > 0 else negative
+
+
+def verdict(asymmetry_mm: float) -> str:
+    """Plain-words verdict for an asymmetry against the perception thresholds."""
+    t = bundled("perception")["threshold_mm"]
+    if asymmetry_mm < t["clinician_detection"]:
+        return "not noticeable"
+    if asymmetry_mm < t["lay_detection"]:
+        return "noticeable to a trained eye"
+    if asymmetry_mm <= t["acceptable"]:
+        return "noticeable, usually acceptable"
+    if asymmetry_mm < t["unacceptable"]:
+        return "noticeable"
+    return "clearly noticeable"

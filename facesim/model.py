@@ -1,0 +1,76 @@
+"""The face model: face, tissue, muscles and the response basis, built once.
+
+Every shape is a weighted sum of basis fields (no new solve):
+``u = sum_m F_m * B_m``, with muscle forces ``F_m`` in N and ``B_m`` the
+displacement (mm) per newton of muscle m.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .anatomy import Anatomy, place_muscles
+from .expressions import ExpressionSet
+from .face import Face
+from .patient import Patient
+from .tissue import TissueParameters, TissueSystem
+
+
+class FaceModel:
+    """A face ready to simulate.
+
+    Attributes
+    ----------
+    face : Face
+    tissue : TissueSystem (factorized)
+    muscles : list[PlacedMuscle], in ``muscle_ids`` order
+    basis : (n_muscles, n, 3) float array, mm/N
+    max_force : (n_muscles,) float array, N
+    expressions : ExpressionSet
+    """
+
+    def __init__(self, face: Face, anatomy: Anatomy | None = None, tissue: TissueParameters | None = None):
+        self.face = face
+        self.anatomy = anatomy or Anatomy.default()
+        self.tissue = TissueSystem(face, tissue)
+        self.muscles = place_muscles(face, self.anatomy, self.tissue.areas)
+        self.muscle_ids = self.anatomy.muscle_ids
+        self.max_force = np.array([m.spec.max_force_n for m in self.muscles])
+        self.expressions = ExpressionSet.default(self.anatomy.names, self.muscle_ids)
+        self.basis = self.solve_loads(np.stack([m.unit_load for m in self.muscles]))
+
+    @classmethod
+    def builtin(cls, n_vertices: int | None = None) -> "FaceModel":
+        """The model on the built-in procedural face (about ``n_vertices`` vertices)."""
+        from .procedural_face import DEFAULT_N_VERTICES, build_face
+
+        return cls(build_face(n_vertices or DEFAULT_N_VERTICES))
+
+    def solve_loads(self, loads: np.ndarray) -> np.ndarray:
+        """Displacement fields (k, n, 3) in mm for vertex loads (k, n, 3) in N, one solve."""
+        k, n, _ = loads.shape
+        rhs = loads.transpose(1, 0, 2).reshape(n, 3 * k)
+        return self.tissue.solve(rhs).reshape(n, k, 3).transpose(1, 0, 2)
+
+    def index(self, muscle_id: str) -> int:
+        """Basis index of ``muscle_id``."""
+        return self.muscle_ids.index(muscle_id)
+
+    def forces(self, patient: Patient, expression: str) -> np.ndarray:
+        """Muscle forces (n_muscles,) in N: max force x (tone x tone mult + activation x strength)."""
+        strength, tone = patient.multipliers(self.muscle_ids)
+        activation = self.expressions.get(expression)
+        return self.max_force * (self.expressions.tone * tone + activation * strength)
+
+    def displacement(self, forces: np.ndarray, vertices: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Displacement (..., k, 3) in mm at ``vertices`` for forces (..., n_muscles) in N."""
+        return np.tensordot(forces, self.basis[:, vertices, :], axes=([-1], [0]))
+
+    def shape(self, patient: Patient, expression: str) -> np.ndarray:
+        """Deformed vertex positions (n, 3) in mm."""
+        return self.face.vertices + self.displacement(self.forces(patient, expression))
+
+    def landmark_positions(self, forces: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+        """Positions (..., len(names), 3) in mm of landmarks under forces (..., n_muscles)."""
+        idx = np.array([self.face.landmark_index(n) for n in names])
+        return self.face.vertices[idx] + self.displacement(forces, idx)

@@ -1,0 +1,33 @@
+"""Writing result files: whole or not at all, and never over a file without --force."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from .errors import OutputExistsError
+
+
+def check_writable(path: Path | str, force: bool) -> Path:
+    """Refuse to overwrite an existing ``path`` unless ``force``."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} exists; pass --force to overwrite it or --out to write elsewhere")
+    return path
+
+
+def write_atomically(path: Path | str, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp_path)`` then move the file into place, so ``path`` is whole or absent."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".facesim-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

@@ -1,0 +1,25 @@
+"""Import pyvista for off-screen rendering on a machine without a display."""
+
+from __future__ import annotations
+
+import os
+
+_pyvista = None
+
+
+def pyvista():
+    """The pyvista module, set up for off-screen rendering with VTK warnings silenced."""
+    global _pyvista
+    if _pyvista is None:
+        if not os.environ.get("DISPLAY"):
+            # No X server: render through EGL (headless GPU or Mesa) instead of X.
+            os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+        try:
+            import pyvista as pv
+            import vtk
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise ImportError("rendering needs pyvista: pip install pyvista") from exc
+        vtk.vtkObject.GlobalWarningDisplayOff()
+        pv.OFF_SCREEN = True
+        _pyvista = pv
+    return _pyvista
