@@ -12,6 +12,7 @@ import numpy as np
 from .anatomy import Anatomy, place_muscles
 from .expressions import ExpressionSet
 from .face import Face
+from .landmark_stencil import landmark_stencils
 from .patient import Patient
 from .tissue import TissueParameters, TissueSystem
 
@@ -38,6 +39,7 @@ class FaceModel:
         self.max_force = np.array([m.spec.max_force_n for m in self.muscles])
         self.expressions = ExpressionSet.default(self.anatomy.names, self.muscle_ids)
         self.basis = self.solve_loads(np.stack([m.unit_load for m in self.muscles]))
+        self._landmark_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def builtin(cls, n_vertices: int | None = None) -> "FaceModel":
@@ -70,7 +72,20 @@ class FaceModel:
         """Deformed vertex positions (n, 3) in mm."""
         return self.face.vertices + self.displacement(self.forces(patient, expression))
 
+    def landmark_basis(self, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Rest positions (L, 3) mm and basis (n_muscles, L, 3) mm/N of landmarks ``names``.
+
+        Each landmark is a small-patch average (see landmark_stencil); cached per tuple of names.
+        """
+        names = tuple(names)
+        if names not in self._landmark_cache:
+            weights = landmark_stencils(self.face, names, self.tissue.areas)
+            rest = weights @ self.face.vertices
+            basis = np.stack([weights @ b for b in self.basis])
+            self._landmark_cache[names] = (rest, basis)
+        return self._landmark_cache[names]
+
     def landmark_positions(self, forces: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
         """Positions (..., len(names), 3) in mm of landmarks under forces (..., n_muscles)."""
-        idx = np.array([self.face.landmark_index(n) for n in names])
-        return self.face.vertices[idx] + self.displacement(forces, idx)
+        rest, basis = self.landmark_basis(names)
+        return rest + np.tensordot(forces, basis, axes=([-1], [0]))

@@ -13,7 +13,9 @@ All lengths are in mm; +x is the patient's LEFT, +y up, +z out of the face.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.interpolate import PchipInterpolator
+from scipy.sparse.csgraph import connected_components
 
 from .face import Face
 
@@ -213,14 +215,18 @@ def _nearest(xy, target, candidates):
     return int(cand[np.argmin(d)])
 
 
-def _boundary_vertices(faces, n, slit_vertices):
-    """Vertices on the outer boundary (edges used by one face), slit excluded."""
+def _outer_boundary(faces: np.ndarray, n: int, inside_vertex: int) -> np.ndarray:
+    """Vertices on the outer boundary loop: the loop of once-used edges through
+    ``inside_vertex`` (a vertex known to be on the outline). The mouth slit's loop,
+    commissures included, is not part of it."""
     edges = np.sort(np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
     uniq, counts = np.unique(edges, axis=0, return_counts=True)
+    once = uniq[counts == 1]
+    graph = sp.coo_matrix((np.ones(len(once)), (once[:, 0], once[:, 1])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
     on_edge = np.zeros(n, dtype=bool)
-    on_edge[uniq[counts == 1].ravel()] = True
-    on_edge[slit_vertices] = False
-    return on_edge
+    on_edge[once.ravel()] = True
+    return on_edge & (label == label[inside_vertex])
 
 
 def _sigmoid(v):
@@ -241,7 +247,7 @@ def _build(spacing: float) -> Face:
     upper_copy[slit_pairs[:, 0]] = True
     upper_copy[mirror[slit_pairs[:, 0]]] = True
     slit = lower_copy | upper_copy
-    boundary = _boundary_vertices(faces, n, slit)
+    boundary = _outer_boundary(faces, n, int(np.argmax(y)))
 
     # Landmarks (left side; the right side is the mirror image).
     mouth = np.isclose(y, MOUTH_Y)

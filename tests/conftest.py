@@ -1,0 +1,29 @@
+"""Shared fixtures: models are built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from facesim.model import FaceModel
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def model() -> FaceModel:
+    """The default-resolution built-in face model (~21k vertices)."""
+    return FaceModel.builtin()
+
+
+@pytest.fixture(scope="session")
+def coarse_model() -> FaceModel:
+    """A coarse built-in face (~3k vertices) for tests that only need the plumbing."""
+    return FaceModel.builtin(3000)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20261121)

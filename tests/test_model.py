@@ -1,0 +1,136 @@
+"""The science of the engine foundation: symmetry, sidedness, magnitude, convergence."""
+
+import numpy as np
+import pytest
+import scipy.sparse.linalg as spla
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from facesim.metrics import METRIC_LANDMARKS
+from facesim.model import FaceModel
+from facesim.patient import Patient
+from facesim.simulate import patient_metrics
+
+SIDE_PAIRS = ("height_deviation", "rest_height_deviation", "lower_lip_deviation", "rest_lower_lip_deviation",
+              "excursion_difference")
+
+
+def unloaded_rest_corner(model, patient, side):
+    """Displacement (mm) of a commissure from the unloaded mesh to the patient's rest."""
+    i = model.face.landmark_index(f"cheilion_{side}")
+    return model.displacement(model.forces(patient, "rest"), [i])[0]
+
+
+def test_system_matrix_is_spd(coarse_model):
+    K = coarse_model.tissue.matrix
+    assert abs(K - K.T).max() < 1e-14
+    smallest = spla.eigsh(K, k=1, sigma=0, which="LM", return_eigenvectors=False)[0]
+    assert smallest > 0
+
+
+def test_basis_solves_the_system(coarse_model):
+    m = coarse_model
+    for k in (0, 7):
+        residual = m.tissue.matrix @ m.basis[k] - m.muscles[k].unit_load
+        assert np.abs(residual).max() < 1e-10
+
+
+def test_shape_is_weighted_sum_of_basis_fields(coarse_model, rng):
+    """A patient's shape equals a fresh solve of its summed muscle loads (no new solve needed)."""
+    m = coarse_model
+    patient = Patient(strength={mid: rng.uniform(0.5, 1.5) for mid in m.muscle_ids})
+    forces = m.forces(patient, "smile")
+    loads = np.einsum("m,mnk->nk", forces, np.stack([mu.unit_load for mu in m.muscles]))
+    direct = m.tissue.solve(loads)
+    np.testing.assert_allclose(m.shape(patient, "smile") - m.face.vertices, direct, atol=1e-10)
+
+
+def test_no_nan_or_inf(model):
+    assert np.isfinite(model.basis).all()
+    for e in model.expressions.names:
+        assert np.isfinite(model.shape(Patient(), e)).all()
+    assert all(np.isfinite(v).all() for v in patient_metrics(model, Patient()).as_dict().values())
+
+
+def test_symmetric_face_and_activation_give_symmetric_metrics(model):
+    for expression in model.expressions.names:
+        m = patient_metrics(model, Patient(), expression)
+        for name in SIDE_PAIRS:
+            assert abs(getattr(m, name)) < 1e-6, (expression, name)
+        assert abs(m.excursion_left - m.excursion_right) < 1e-6
+        assert abs(m.angle_left - m.angle_right) < 1e-6 or m.excursion_left < 1e-9
+
+
+multipliers = st.floats(0.3, 3.0, allow_nan=False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_swapping_sides_mirrors_every_metric(coarse_model, data):
+    m = coarse_model
+    ids = data.draw(st.lists(st.sampled_from(m.muscle_ids), min_size=1, max_size=6, unique=True))
+    patient = Patient(
+        strength={i: data.draw(multipliers) for i in ids},
+        tone={i: data.draw(multipliers) for i in ids},
+    )
+    a = patient_metrics(m, patient)
+    b = patient_metrics(m, patient.mirrored())
+    for name in SIDE_PAIRS:
+        assert getattr(a, name) == pytest.approx(-getattr(b, name), abs=1e-6)
+    for left, right in (("excursion_left", "excursion_right"), ("angle_left", "angle_right"),
+                        ("reach_left", "reach_right"), ("rest_reach_left", "rest_reach_right")):
+        assert getattr(a, left) == pytest.approx(getattr(b, right), abs=1e-6)
+
+
+def test_stronger_right_zygomaticus_lifts_the_right_corner_up_and_out(model):
+    i = model.face.landmark_index("cheilion_right")
+    j = model.face.landmark_index("cheilion_left")
+    base = model.shape(Patient(), "smile")
+    strong = model.shape(Patient(strength={"zygomaticus_major_right": 1.5}), "smile")
+    d = strong[i] - base[i]
+    assert d[1] > 0.5  # up
+    assert d[0] < -0.2  # toward the patient's right
+    assert np.linalg.norm(strong[j] - base[j]) < 0.1 * np.linalg.norm(d)  # the other corner barely moves
+    metrics = patient_metrics(model, Patient(strength={"zygomaticus_major_right": 1.5}))
+    assert metrics.height_deviation < -0.5 and metrics.excursion_difference < -0.5
+
+
+def test_over_toned_right_dao_lowers_the_right_corner_at_rest(model):
+    base = unloaded_rest_corner(model, Patient(), "right")
+    toned = unloaded_rest_corner(model, Patient(tone={"dao_right": 4.0}), "right")
+    assert toned[1] < base[1] - 0.3
+    assert patient_metrics(model, Patient(tone={"dao_right": 4.0})).rest_height_deviation > 0.3
+
+
+def test_default_smile_magnitude_and_direction(model):
+    m = patient_metrics(model, Patient())
+    for side in ("left", "right"):
+        assert 7.0 <= getattr(m, f"excursion_{side}") <= 12.0
+        assert 35.0 <= getattr(m, f"angle_{side}") <= 60.0
+
+
+def test_rest_tone_moves_the_corner_little(model):
+    for side in ("left", "right"):
+        assert np.linalg.norm(unloaded_rest_corner(model, Patient(), side)) < 1.5
+
+
+def test_anchored_regions_stay_put_in_a_smile(model):
+    u = np.linalg.norm(model.displacement(model.forces(Patient(), "smile")), axis=1)
+    corner = u[model.face.landmark_index("cheilion_left")]
+    assert u[model.face.region("forehead")].max() < 0.1 * corner
+
+
+def test_mesh_convergence_20k_vs_80k():
+    coarse = patient_metrics(FaceModel.builtin(20000), Patient(tone={"dao_right": 4.0}))
+    fine = patient_metrics(FaceModel.builtin(80000), Patient(tone={"dao_right": 4.0}))
+    for name in ("excursion_left", "excursion_right", "angle_left", "rest_height_deviation"):
+        a, b = getattr(coarse, name), getattr(fine, name)
+        assert abs(a - b) <= 0.05 * abs(b), (name, a, b)
+
+
+def test_landmark_positions_batch_matches_single(coarse_model, rng):
+    m = coarse_model
+    forces = rng.uniform(0, 1, (4, 3, len(m.muscle_ids)))
+    batch = m.landmark_positions(forces, METRIC_LANDMARKS)
+    assert batch.shape == (4, 3, len(METRIC_LANDMARKS), 3)
+    np.testing.assert_allclose(batch[2, 1], m.landmark_positions(forces[2, 1], METRIC_LANDMARKS))
