@@ -9,6 +9,7 @@ import typer
 from facesim import DISCLAIMER, __version__
 
 from .demo import demo
+from .mesh import mesh_app
 
 app = typer.Typer(
     name="facesim",
@@ -35,3 +36,4 @@ def main(
 
 
 app.command()(demo)
+app.add_typer(mesh_app, name="mesh")
