@@ -14,9 +14,9 @@ from facesim.demo import run_demo
 from facesim.metrics import dominant_side, verdict
 from facesim.model import FaceModel
 from facesim.outputs import check_writable
-from facesim.procedural_face import DEFAULT_N_VERTICES
 
 from .errors import reports_errors
+from .options import DEFAULT_VERTICES, Force, Vertices
 
 
 def _signed(value: float, positive: str, negative: str) -> str:
@@ -67,8 +67,8 @@ def demo(
     out: Annotated[Path, typer.Option(help="PNG to write (rest and smile, both patients).")] = Path(
         "facesim-out/demo.png"
     ),
-    vertices: Annotated[int, typer.Option(min=200, help="Resolution of the built-in face.")] = DEFAULT_N_VERTICES,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
+    vertices: Vertices = DEFAULT_VERTICES,
+    force: Force = False,
 ) -> None:
     """Simulate rest and smile on the built-in face for a symmetric patient and an
     over-toned right DAO; print the corner metrics and write a picture."""

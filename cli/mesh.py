@@ -9,9 +9,10 @@ import typer
 
 from facesim.face_io import landmarks_path, save_face
 from facesim.outputs import check_writable
-from facesim.procedural_face import DEFAULT_N_VERTICES, build_face
+from facesim.procedural_face import build_face
 
 from .errors import reports_errors
+from .options import DEFAULT_VERTICES, Force, Vertices
 
 mesh_app = typer.Typer(help="Face meshes: export the built-in face.", no_args_is_help=True)
 
@@ -22,8 +23,8 @@ def export_builtin(
     out: Annotated[Path, typer.Option(help="Mesh file to write (.ply, .obj, .stl, .off).")] = Path(
         "meshes/builtin-face.ply"
     ),
-    vertices: Annotated[int, typer.Option(min=200, help="Resolution of the built-in face.")] = DEFAULT_N_VERTICES,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    vertices: Vertices = DEFAULT_VERTICES,
+    force: Force = False,
 ) -> None:
     """Write the built-in procedural face and its landmarks JSON (regenerates meshes/)."""
     check_writable(out, force)
