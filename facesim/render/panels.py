@@ -27,6 +27,12 @@ class FacePanel:
     ----------
     vertices : (n, 3) float array, mm
         The deformed face.
+    heat : (n,) float array, mm, optional
+        Per-vertex values drawn as a colour map instead of skin (e.g. displacement).
+    bands, injections : overlays (muscles by remaining strength; injection points).
+    azimuth_deg : float, degrees
+        Camera turn about the vertical axis: 0 frontal, +35 a three-quarter view
+        toward the patient's left.
     title : str
     marks : dict[str, (3,) float array]
         Points to mark (e.g. the commissures), drawn as small spheres.
@@ -38,6 +44,34 @@ class FacePanel:
     title: str = ""
     marks: dict[str, np.ndarray] = field(default_factory=dict)
     lines: list = field(default_factory=list)
+    heat: np.ndarray | None = None
+    bands: list["MuscleBand"] = field(default_factory=list)
+    injections: list["InjectionMark"] = field(default_factory=list)
+    azimuth_deg: float = 0.0
+
+
+@dataclass
+class MuscleBand:
+    """A muscle drawn on the skin, coloured by the force it keeps.
+
+    points : (k, 3) float array, mm — a polyline on the skin
+    remaining : float in [0, 1] — fraction of the muscle's force left (1 = untouched)
+    """
+
+    points: np.ndarray
+    remaining: float
+
+
+@dataclass
+class InjectionMark:
+    """An injection point: a sphere sized by dose and a disc showing the spread.
+
+    point : (3,) float array, mm; units : float, U; spread_mm : float, mm (kernel sigma)
+    """
+
+    point: np.ndarray
+    units: float
+    spread_mm: float
 
 
 def _soften(face: Face, mask: np.ndarray, steps: int = 2) -> np.ndarray:
@@ -73,11 +107,34 @@ def _polydata(pv, vertices, faces):
 def _mouth_cavity(pv, face: Face):
     """A dark disc behind the mouth slit, seen when the lips part."""
     left, right = face.landmark_position("cheilion_left"), face.landmark_position("cheilion_right")
-    centre = 0.5 * (left + right) - np.array([0.0, 0.0, 12.0])
+    centre = 0.5 * (left + right) - np.array([0.0, 0.0, 16.0])
     disc = pv.Disc(center=(0.0, 0.0, 0.0), inner=0.0, outer=1.0, normal=(0.0, 0.0, 1.0), c_res=48)
-    disc.points *= np.array([0.6 * np.linalg.norm(left - right), 10.0, 1.0])
+    disc.points *= np.array([0.75 * np.linalg.norm(left - right), 10.0, 1.0])
     disc.points += centre
     return disc
+
+
+def _add_overlays(pv, plotter, panel: FacePanel) -> None:
+    for band in panel.bands:
+        line = pv.lines_from_points(np.asarray(band.points, float))
+        colour = (1.0 - band.remaining, 0.75 * band.remaining + 0.1, 0.15)  # red = weakened, green = full
+        plotter.add_mesh(line.tube(radius=1.2), color=colour, opacity=0.85)
+    for mark in panel.injections:
+        centre = np.asarray(mark.point, float) + np.array([0.0, 0.0, 1.5])
+        plotter.add_mesh(pv.Sphere(radius=0.6 + 0.5 * np.sqrt(mark.units), center=centre), color="purple")
+        disc = pv.Disc(center=centre, inner=0.0, outer=2.0 * mark.spread_mm, normal=(0, 0, 1), c_res=40)
+        plotter.add_mesh(disc, color="mediumpurple", opacity=0.3)
+
+
+def _add_scale_bar(pv, plotter, face: Face) -> None:
+    """A vertical 10 mm bar beside the jaw (vertical, so a turned view does not shorten it)."""
+    v = face.vertices
+    x = v[:, 0].max() + 4.0
+    y0 = v[:, 1].min() + 4.0
+    z = np.median(v[:, 2])
+    plotter.add_mesh(pv.Line((x, y0, z), (x, y0 + 10.0, z)), color="black", line_width=4)
+    plotter.add_point_labels([(x + 1.5, y0 + 5.0, z)], ["10 mm"], font_size=11, text_color="black",
+                             shape=None, show_points=False, always_visible=True)
 
 
 def render_panels(
@@ -98,16 +155,29 @@ def render_panels(
     rows = int(np.ceil(len(panels) / columns))
     size = (panel_size[0] * columns, panel_size[1] * rows)
     colours = skin_colours(face)
+    heats = [p.heat for p in panels if p.heat is not None]
+    heat_limits = (0.0, max(1e-6, max(float(np.max(h)) for h in heats))) if heats else None
     centre = face.vertices.mean(axis=0)
     span = np.ptp(face.vertices[:, 1])
+    # Fit the face's height, or its width (plus the scale bar) in narrow panels.
+    half_height = 0.56 * max(span, (np.ptp(face.vertices[:, 0]) + 30.0) * panel_size[1] / panel_size[0])
     plotter = pv.Plotter(off_screen=True, shape=(rows, columns), window_size=size, border=False)
     for k, panel in enumerate(panels):
         plotter.subplot(k // columns, k % columns)
         plotter.set_background("white")
         mesh = _polydata(pv, panel.vertices, face.faces)
-        mesh["rgb"] = colours
-        plotter.add_mesh(mesh, scalars="rgb", rgb=True, smooth_shading=True, specular=0.2)
+        if panel.heat is None:
+            mesh["rgb"] = colours
+            plotter.add_mesh(mesh, scalars="rgb", rgb=True, smooth_shading=True, specular=0.2)
+        else:
+            mesh["change (mm)"] = panel.heat
+            plotter.add_mesh(mesh, scalars="change (mm)", cmap="YlOrRd", smooth_shading=True, clim=heat_limits,
+                             scalar_bar_args={"vertical": True, "title": "change (mm)", "position_x": 0.86,
+                                              "height": 0.5, "position_y": 0.25, "title_font_size": 12,
+                                              "label_font_size": 10, "color": "black"})
         plotter.add_mesh(_mouth_cavity(pv, face), color=(0.22, 0.06, 0.07))
+        _add_overlays(pv, plotter, panel)
+        _add_scale_bar(pv, plotter, face)
         for name, point in panel.marks.items():
             side = "left" if name.endswith("left") else "right"
             plotter.add_mesh(pv.Sphere(radius=1.3, center=point), color=CORNER_COLOURS[side])
@@ -122,9 +192,9 @@ def render_panels(
             (centre[0], centre[1], centre[2]),
             (0.0, 1.0, 0.0),
         ]
-        plotter.camera.azimuth = azimuth_deg
+        plotter.camera.azimuth = azimuth_deg + panel.azimuth_deg
         plotter.enable_parallel_projection()
-        plotter.camera.parallel_scale = 0.56 * span
+        plotter.camera.parallel_scale = half_height
     out = write_atomically(Path(path), lambda tmp: plotter.screenshot(str(tmp)))
     plotter.close()
     return out
