@@ -9,6 +9,7 @@ import typer
 from facesim import DISCLAIMER, __version__
 
 from .demo import demo
+from .simulate import simulate
 from .mesh import mesh_app
 
 app = typer.Typer(
@@ -36,4 +37,5 @@ def main(
 
 
 app.command()(demo)
+app.command()(simulate)
 app.add_typer(mesh_app, name="mesh")

@@ -36,6 +36,26 @@ class PointSpec:
 
 
 @dataclass(frozen=True)
+class TerritorySpec:
+    """Where a muscle's belly lies under the skin, for BoNT-A spread (a capsule in the frontal plane).
+
+    Either ``length_fraction`` (linear muscles: the belly runs from the insertion toward
+    the origin for that fraction of the length) or ``start`` and ``end`` points.
+
+    Attributes
+    ----------
+    half_width_mm : float, mm (scaled with the face like the points)
+    depth : str, ``superficial`` or ``deep`` (DLI lies deep to the DAO)
+    """
+
+    half_width_mm: float
+    depth: str = "superficial"
+    length_fraction: float | None = None
+    start: PointSpec | None = None
+    end: PointSpec | None = None
+
+
+@dataclass(frozen=True)
 class MuscleSpec:
     """One muscle as written in the anatomy file (placed on both sides)."""
 
@@ -50,6 +70,7 @@ class MuscleSpec:
     centre: PointSpec | None = None
     semi_axes_mm: tuple[float, float] = (30.0, 12.0)
     midline_taper_mm: float = 3.0
+    territory: TerritorySpec | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +123,7 @@ class Anatomy:
                     region=entry.get("region"),
                     semi_axes_mm=tuple(map(float, entry.get("semi_axes_mm", (30.0, 12.0)))),
                     midline_taper_mm=float(entry.get("midline_taper_mm", 3.0)),
+                    territory=_territory(entry["territory"], f"{where}.territory") if "territory" in entry else None,
                     **points,
                 )
             except KeyError as exc:
@@ -112,6 +134,30 @@ class Anatomy:
         if not muscles:
             raise DataError(f"{source}: no [[muscle]] entries")
         return cls(tuple(muscles), float(data.get("reference_ipd_mm", 62.0)))
+
+
+TERRITORY_DEPTHS = ("superficial", "deep")
+
+
+def _point(entry: dict) -> PointSpec:
+    return PointSpec(entry["landmark"], tuple(map(float, entry["offset_mm"])))
+
+
+def _territory(entry: dict, where: str) -> TerritorySpec:
+    """Parse ``territory = {...}`` of a muscle (see the header of anatomy.toml)."""
+    depth = entry.get("depth", "superficial")
+    if depth not in TERRITORY_DEPTHS:
+        raise DataError(f"{where}.depth = {depth!r}; use superficial or deep")
+    half_width = float(entry["half_width_mm"])
+    if not half_width > 0:
+        raise DataError(f"{where}.half_width_mm = {half_width}; give a width > 0 mm")
+    fraction = entry.get("length_fraction")
+    if fraction is not None and not 0 < float(fraction) <= 1:
+        raise DataError(f"{where}.length_fraction = {fraction}; give a fraction in (0, 1]")
+    ends = [_point(entry[k]) if k in entry else None for k in ("start", "end")]
+    if (fraction is None) == (ends[0] is None or ends[1] is None):
+        raise DataError(f"{where}: give either length_fraction or both start and end")
+    return TerritorySpec(half_width, depth, None if fraction is None else float(fraction), *ends)
 
 
 @dataclass(frozen=True, eq=False)

@@ -56,7 +56,7 @@ class ReEducation:
 
     Attributes
     ----------
-    muscle_ids : tuple[str, ...], e.g. ``("zyg_major_left",)``
+    muscle_ids : tuple[str, ...], e.g. ``("zygomaticus_major_left",)``
     start_day : float, days
     stop_day : float or None, days (None = never stops)
     adherence : float, 0..1 (fraction of the prescribed training done)

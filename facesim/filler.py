@@ -256,7 +256,8 @@ class FillerInjection:
     volume_ml : float, mL (0 .. the class's per-site maximum)
     product_class : str, ``lip``, ``mid`` or ``deep``
     day : float, days
-    offset_mm : (3,) tuple, mm, added to the site (e.g. 5 mm below a commissure)
+    offset_mm : (3,) tuple, mm, in x, y, z (already mirrored for the side; scenario files give
+        [lateral, superior, anterior] and the parser converts), added to the site
     depth_mm, spread_mm : float or None, mm; None = the class default
     hyaluronidase_day : float or None, days
     """

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import InputError
+from .pharmacology import product
 
 SIDE_CHOICES = ("none", "left", "right")
 GOALS = ("natural_balance", "change_of_form")
@@ -99,5 +100,8 @@ def parse_history(data: dict, where: str = "history") -> History:
             raise InputError(f"{w}: day and units must be numbers") from None
         if inj.units <= 0:
             raise InputError(f"{w}.units = {inj.units}; use a positive number of units")
+        if inj.day > 0:
+            raise InputError(f"{w}.day = {inj.day:g}; a previous injection is on or before day 0 (use a negative day)")
+        product(inj.product)  # raises InputError with the nearest product name
         injections.append(inj)
     return History(**values, previous_injections=tuple(injections))

@@ -347,7 +347,8 @@ def force_factor(days, injections, territories, sex: str = "female", ed50_scale=
     for inj in injections:
         prod = product(inj.product)
         u = float(to_ona_units(inj.units, prod))
-        vol = inj.volume_ml if inj.volume_ml is not None else injection_volume_ml(u, p.reference_dilution_ml_per_100u)
+        # Dilution is per 100 units of the product itself (an abo vial holds more units).
+        vol = inj.volume_ml if inj.volume_ml is not None else injection_volume_ml(inj.units, p.reference_dilution_ml_per_100u)
         if u == 0:
             continue
         sigma = float(spread_sigma_mm(u, vol, p)) * prod.spread_factor
