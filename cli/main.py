@@ -8,6 +8,7 @@ import typer
 
 from facesim import DISCLAIMER, __version__
 
+from .assess import assess
 from .demo import demo
 from .simulate import simulate
 from .mesh import mesh_app
@@ -37,5 +38,6 @@ def main(
 
 
 app.command()(demo)
+app.command()(assess)
 app.command()(simulate)
 app.add_typer(mesh_app, name="mesh")

@@ -1,0 +1,181 @@
+"""`facesim assess`: landmarks in, metrics, cause type and a calibrated patient out."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from facesim import DISCLAIMER
+from facesim.assess import measure
+from facesim.calibration import calibrate, patient_toml
+from facesim.datafiles import read_toml
+from facesim.errors import InputError
+from facesim.history import parse_history
+from facesim.landmark_input import Scale, read_landmarks
+from facesim.metrics import verdict
+from facesim.model import FaceModel
+from facesim.outputs import check_writable, write_atomically
+from facesim.procedural_face import DEFAULT_N_VERTICES
+from facesim.triage import triage
+
+from .demo import metrics_table
+from .errors import reports_errors
+
+
+class Sex(str, Enum):
+    female = "female"
+    male = "male"
+
+
+class Side(str, Enum):
+    none = "none"
+    left = "left"
+    right = "right"
+
+
+def _history(path: Path | None, flags: dict, chewing: Side | None, propping: Side | None,
+             injections: list[str]) -> dict:
+    table: dict = {}
+    if path is not None:
+        data = read_toml(path)
+        table = dict(data.get("history", {}))
+        if not table and "history" not in data:
+            raise InputError(f"{path}: no [history] table; write the answers under [history]")
+    for key, value in flags.items():
+        if value:
+            table[key] = True
+    if chewing is not None:
+        table["chewing_side"] = chewing.value
+    if propping is not None:
+        table["jaw_propping"] = propping.value
+    for text in injections:
+        parts = [p.strip() for p in text.split(",")]
+        if len(parts) not in (3, 4):
+            raise InputError(f"--previous-injection {text!r}; write DAY,SITE,UNITS[,PRODUCT], e.g. -60,dao_left,4,ona")
+        entry = {"day": parts[0], "site": parts[1], "units": parts[2]}
+        try:
+            entry["day"], entry["units"] = float(parts[0]), float(parts[2])
+        except ValueError:
+            raise InputError(f"--previous-injection {text!r}: DAY and UNITS must be numbers") from None
+        if len(parts) == 4:
+            entry["product"] = parts[3]
+        table.setdefault("previous_injection", []).append(entry)
+    return table
+
+
+def _row(name: str, metrics) -> SimpleNamespace:
+    """A column for cli.demo.metrics_table (it reads .patient.name and .metrics)."""
+    return SimpleNamespace(patient=SimpleNamespace(name=name), metrics=metrics)
+
+
+@reports_errors
+def assess(
+    rest: Annotated[Path, typer.Option(help="Landmarks of the rest photo (68-point text, Emotrics .txt or JSON).")],
+    smile: Annotated[Path, typer.Option(help="Landmarks of the smile photo.")],
+    history: Annotated[Optional[Path], typer.Option(help="TOML file with a \\[history] table.")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write the calibrated patient TOML here.")] = None,
+    expression: Annotated[Optional[list[str]], typer.Option(
+        help="More expressions as NAME=FILE (NAME a model expression, e.g. frown=frown.txt).")] = None,
+    scale_mm_per_px: Annotated[Optional[float], typer.Option(help="Pixel size in mm (same for every photo).")] = None,
+    ipd_mm: Annotated[Optional[float], typer.Option(help="The patient's inter-pupillary distance, mm.")] = None,
+    iris_mm: Annotated[Optional[float], typer.Option(
+        help="Visible iris diameter, mm, for files with iris circles (default 11.77 when they have them).")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Patient name (default: the rest file's stem).")] = None,
+    sex: Annotated[Sex, typer.Option(help="Sex (sets toxin sensitivity downstream).")] = Sex.female,
+    sudden_onset: Annotated[bool, typer.Option("--sudden-onset", help="History: came on suddenly.")] = False,
+    eye_closure_difficulty: Annotated[bool, typer.Option("--eye-closure-difficulty",
+                                                         help="History: trouble closing an eye.")] = False,
+    other_weakness_or_numbness: Annotated[bool, typer.Option(
+        "--other-weakness-or-numbness", help="History: other facial weakness or numbness.")] = False,
+    worsening: Annotated[bool, typer.Option("--worsening", help="History: getting worse.")] = False,
+    pain: Annotated[bool, typer.Option("--pain", help="History: pain.")] = False,
+    dental_history: Annotated[bool, typer.Option("--dental-history",
+                                                 help="History: orthodontics, extractions, bite change.")] = False,
+    chewing_side: Annotated[Optional[Side], typer.Option(help="History: chews mostly on this side.")] = None,
+    jaw_propping: Annotated[Optional[Side], typer.Option(help="History: props the jaw on this side.")] = None,
+    previous_injection: Annotated[Optional[list[str]], typer.Option(
+        help="History: DAY,SITE,UNITS[,PRODUCT] (DAY negative: days ago); repeat for more.")] = None,
+    vertices: Annotated[int, typer.Option(min=200, help="Resolution of the built-in face.")] = DEFAULT_N_VERTICES,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
+) -> None:
+    """Measure a patient from rest and smile landmarks, sort the cause of the asymmetry,
+    and calibrate muscle strengths and tones to the measurements."""
+    if out is not None:
+        check_writable(out, force)
+    scale = Scale(mm_per_px=scale_mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
+    rest_set = read_landmarks(rest, scale)
+    smile_set = read_landmarks(smile, scale)
+    others = {}
+    for item in expression or []:
+        key, sep, file = item.partition("=")
+        if not sep or not key or not file:
+            raise InputError(f"--expression {item!r}; write NAME=FILE, e.g. frown=frown.txt")
+        others[key.strip()] = read_landmarks(Path(file.strip()), scale)
+    flags = dict(sudden_onset=sudden_onset, eye_closure_difficulty=eye_closure_difficulty,
+                 other_weakness_or_numbness=other_weakness_or_numbness, worsening=worsening, pain=pain,
+                 dental_history=dental_history)
+    hist_table = _history(history, flags, chewing_side, jaw_propping, previous_injection or [])
+    hist = parse_history(hist_table, where=f"{history}: history" if history else "history")
+
+    measurements = measure(rest_set, smile_set, others)
+    result = triage(measurements, hist, sex.value)
+    console = Console()
+    with console.status("building the face model..."):
+        model = FaceModel.builtin(vertices)
+    for key in others:
+        model.expressions.get(key)  # unknown expression -> InputError naming the known ones
+    skeletal = result.weight("skeletal_dental")
+    cal = calibrate(model, rest_set, {"smile": smile_set, **others},
+                    static=skeletal > 0, rest_by_tone=result.primary != "skeletal_dental",
+                    name=name or rest.stem)
+
+    console.print(f"rest: {rest}  smile: {smile}  (inter-pupillary distance {measurements.ipd_mm:.1f} mm)")
+    console.print(metrics_table([_row("measured", measurements.corner), _row("calibrated model", cal.predicted)]))
+    extra = []
+    if measurements.chin_deviation_mm is not None:
+        extra.append(f"chin {measurements.chin_deviation_mm:+.1f} mm from the midline (+ = patient's left)")
+    if measurements.jaw_cant_deg is not None:
+        extra.append(f"jaw line tilt {measurements.jaw_cant_deg:+.1f} deg (+ = left side higher)")
+    if extra:
+        console.print("; ".join(extra))
+    console.print(f"verdict: {verdict(float(measurements.corner.asymmetry))}")
+
+    console.print("\n[bold]Cause[/bold]")
+    if result.referral:
+        console.print(f"[bold red]{result.referral}[/bold red]")
+        console.print("[red]Planning is refused for this patient until a neurologist has seen them.[/red]")
+    table = Table(show_header=True)
+    table.add_column("cause")
+    table.add_column("weight", justify="right")
+    table.add_column("reasons")
+    for cause in result.causes:
+        table.add_row(cause.words, f"{cause.weight:.2f}", "\n".join(cause.reasons) or "-")
+    if result.causes:
+        console.print(table)
+    for line in result.advice:
+        if line != result.referral:
+            console.print(f"- {line}")
+
+    console.print("\n[bold]Calibration[/bold]")
+    console.print(f"residuals: rms {cal.residual_rms_mm:.2f} mm, max {cal.residual_max_mm:.2f} mm; "
+                  f"largest metric error {cal.max_metric_error_mm:.2f} mm; "
+                  f"the data pin down {cal.rank} of {cal.n_parameters} parameter combinations")
+    if cal.over_pulling is not None:
+        f = cal.over_pulling
+        console.print(f"pulls more: the patient's {f.side} side; largest contributor {f.muscle} {f.kind} "
+                      f"(left {f.left:.2f}, right {f.right:.2f})")
+    if cal.jaw_shift_mm is not None:
+        console.print(f"static jaw shift fitted: {cal.jaw_shift_mm[0]:+.1f} mm (x, + = patient's left)")
+    for note in cal.unidentifiable:
+        console.print(f"[dim]cannot tell apart: {note}[/dim]")
+    if out is not None:
+        text = patient_toml(cal, hist, sex=sex.value, vertices=vertices)
+        write_atomically(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        console.print(f"wrote {out}")
+    console.print(f"[dim]{DISCLAIMER}[/dim]")

@@ -1,0 +1,85 @@
+"""`facesim assess` end to end on the fixture files (tests/data, see make_fixtures.py)."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from facesim_cli.main import app
+
+DATA = Path(__file__).parent / "data"
+runner = CliRunner()
+BASE = ["assess", "--vertices", "3000"]
+
+
+def run(*args):
+    return runner.invoke(app, [*BASE, *map(str, args)])
+
+
+def test_assess_prints_and_writes_a_patient(tmp_path):
+    out = tmp_path / "patient.toml"
+    r = run("--rest", DATA / "rest_ibug.txt", "--smile", DATA / "smile_ibug.txt", "--scale-mm-per-px", 0.25,
+            "--out", out, "--history", DATA / "history_recent_toxin.toml", "--name", "fixture")
+    assert r.exit_code == 0, r.output
+    for words in ("corner height", "muscular", "habit", "iatrogenic", "Calibration", "pulls more"):
+        assert words in r.output
+    data = tomllib.loads(out.read_text())
+    assert data["patient"]["name"] == "fixture"
+    assert data["patient"]["tone"]["dao_right"] > data["patient"]["tone"]["dao_left"]
+    assert data["history"]["chewing_side"] == "left"
+    assert data["history"]["previous_injection"][0]["site"] == "dao_left"
+
+
+def test_emotrics_and_json_inputs(tmp_path):
+    r = run("--rest", DATA / "rest_emotrics.txt", "--smile", DATA / "smile_emotrics.txt")
+    assert r.exit_code == 0, r.output
+    r = run("--rest", DATA / "rest_named_mm.json", "--smile", DATA / "smile_named_mm.json")
+    assert r.exit_code == 0, r.output
+
+
+def test_red_flag_refers(tmp_path):
+    r = run("--rest", DATA / "rest_emotrics.txt", "--smile", DATA / "smile_emotrics.txt", "--sudden-onset")
+    assert r.exit_code == 0
+    assert "See a neurologist before any cosmetic treatment" in r.output
+    assert "Planning is refused" in r.output
+
+
+def test_existing_output_needs_force(tmp_path):
+    out = tmp_path / "p.toml"
+    out.write_text("keep")
+    args = ["--rest", DATA / "rest_emotrics.txt", "--smile", DATA / "smile_emotrics.txt", "--out", out]
+    r = run(*args)
+    assert r.exit_code == 2 and out.read_text() == "keep"
+    assert run(*args, "--force").exit_code == 0 and "[patient]" in out.read_text()
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("1 2\n" * 60, "found 60 points"),
+        ("1 2\n" * 67 + "NaN 2\n", "not a finite number"),
+        ("1 2\n" * 67 + "1 two\n", "not a number"),
+    ],
+)
+def test_bad_files_exit_2_with_one_line(tmp_path, content, words):
+    bad = tmp_path / "bad.txt"
+    bad.write_text(content)
+    out = tmp_path / "never.toml"
+    r = run("--rest", bad, "--smile", DATA / "smile_ibug.txt", "--scale-mm-per-px", 0.25, "--out", out)
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines() if r.stderr_bytes is not None else r.output.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0] and lines[0].startswith("facesim: error:")
+    assert not out.exists()
+
+
+def test_missing_scale_exits_2(tmp_path):
+    r = run("--rest", DATA / "rest_ibug.txt", "--smile", DATA / "smile_ibug.txt")
+    assert r.exit_code == 2 and "no scale was given" in r.output
+
+
+def test_bad_history_exits_2(tmp_path):
+    h = tmp_path / "h.toml"
+    h.write_text('[history]\nchewing_side = "both"\n')
+    r = run("--rest", DATA / "rest_emotrics.txt", "--smile", DATA / "smile_emotrics.txt", "--history", h)
+    assert r.exit_code == 2 and "chewing_side" in r.output
