@@ -171,7 +171,8 @@ def assess(
         console.print(f"pulls more: the patient's {f.side} side; largest contributor {f.muscle} {f.kind} "
                       f"(left {f.left:.2f}, right {f.right:.2f})")
     if cal.jaw_shift_mm is not None:
-        console.print(f"static jaw shift fitted: {cal.jaw_shift_mm[0]:+.1f} mm (x, + = patient's left)")
+        console.print(f"static jaw fitted: shift {cal.jaw_shift_mm[0]:+.1f} mm (+ = toward the patient's left), "
+                      f"cant {cal.jaw_cant_deg:+.1f} deg (+ = the patient's left side drops)")
     for note in cal.unidentifiable:
         console.print(f"[dim]cannot tell apart: {note}[/dim]")
     if out is not None:

@@ -45,13 +45,13 @@ FIT_LANDMARKS = ("pupil_left", "pupil_right", *(n for p in PAIRS for n in p), *M
 #: Metrics the calibrated model should reproduce (mm); reach is anatomy, not muscle.
 FITTED_METRICS = ("rest_height_deviation", "height_deviation", "rest_lower_lip_deviation", "lower_lip_deviation",
                   "excursion_left", "excursion_right", "excursion_difference")
-BOUNDS = {"tone": (0.0, 20.0), "strength": (0.0, 4.0), "jaw_x": (-25.0, 25.0)}
+BOUNDS = {"tone": (0.0, 20.0), "strength": (0.0, 4.0), "jaw_x": (-25.0, 25.0), "jaw_cant": (-15.0, 15.0)}
 RIDGE = 0.1  # ridge weight: a unit change costs 0.1 x its mm effect
 #: Prior spread of each multiplier kind around 1 (ASSUMPTION: strength varies by tens of per cent between
 #: people; an over-toned DAO can sit several times the average, as in the demo's 8x) and the landmark noise
 #: it is weighed against (0.5 mm, between the 0.7 mm same-session reproducibility and the 0.3 mm of a
 #: careful annotation, clinical-parameters.md "Measurement noise").
-PRIOR_SD = {"tone": 3.0, "strength": 0.5, "jaw_x": 10.0}
+PRIOR_SD = {"tone": 3.0, "strength": 0.5, "jaw_x": 10.0, "jaw_cant": 5.0}
 NOISE_MM = 0.5
 UNSEEN_FRACTION = 1e-3  # a column below this fraction of the largest is "not seen"
 ALIKE_COSINE = 0.98
@@ -65,7 +65,7 @@ class _Design:
     rest0: np.ndarray  # (L, 2) frontal, mm
     tone_cols: np.ndarray  # (n_m, L, 2) mm per unit tone multiplier
     basis2: np.ndarray  # (n_m, L, 2) mm per N
-    jaw: np.ndarray  # (L, 2) mm per mm of jaw shift (x)
+    jaw: np.ndarray  # (2, L, 2): mm per mm of jaw shift (x), mm per degree of jaw cant
 
 
 _DESIGNS: "weakref.WeakKeyDictionary[FaceModel, _Design]" = weakref.WeakKeyDictionary()
@@ -83,7 +83,8 @@ def _design(model: FaceModel) -> _Design:
         rest0 = (rest[:, :2] - 0.5 * (pl + pr)) @ frame
         basis2 = basis[..., :2] @ frame
         weights = landmark_stencils(model.face, FIT_LANDMARKS, model.tissue.areas)
-        jaw = (weights @ SkeletalAsymmetry((1.0, 0.0, 0.0)).field(model.face))[:, :2] @ frame
+        jaw = np.stack([(weights @ SkeletalAsymmetry(*args).field(model.face))[:, :2] @ frame
+                        for args in (((1.0, 0.0, 0.0),), ((0.0, 0.0, 0.0), 1.0))])
         tone_cols = (model.max_force * model.expressions.tone)[:, None, None] * basis2
         _DESIGNS[model] = _Design(FIT_LANDMARKS, rest0, tone_cols, basis2, jaw)
     return _DESIGNS[model]
@@ -122,6 +123,8 @@ class Calibration:
     ----------
     patient : Patient with fitted strength and tone multipliers
     jaw_shift_mm : (3,) tuple or None, patient mm (+x the patient's left); None if not fitted
+    jaw_cant_deg : float or None, degrees (+: the patient's left side drops, as in
+        facesim.corrections.SkeletalAsymmetry); None if not fitted
     scale : float, model IPD / patient IPD (model mm per patient mm)
     residual_rms_mm, residual_max_mm : float, patient mm, over all fitted coordinates
     residuals_mm : dict group -> (k,) array, patient mm ("rest asymmetry", "<expression> displacement")
@@ -134,6 +137,7 @@ class Calibration:
 
     patient: Patient
     jaw_shift_mm: tuple[float, float, float] | None
+    jaw_cant_deg: float | None
     scale: float
     residual_rms_mm: float
     residual_max_mm: float
@@ -166,7 +170,7 @@ def calibrate(model: FaceModel, rest: LandmarkSet, expressions: dict[str, Landma
     rest : LandmarkSet, mm (the rest photo)
     expressions : dict expression name -> LandmarkSet; must include "smile"; names are model expressions
     static : bool
-        Fit a sideways jaw shift (facesim.corrections.SkeletalAsymmetry on the chin) to the rest asymmetry.
+        Fit a skeletal jaw shift (x) and cant (facesim.corrections.SkeletalAsymmetry) to the rest asymmetry.
     rest_by_tone : bool
         Let resting tone explain the rest asymmetry. False when triage says the rest
         asymmetry is skeletal: the tones stay symmetric and what the jaw shift does
@@ -192,7 +196,7 @@ def calibrate(model: FaceModel, rest: LandmarkSet, expressions: dict[str, Landma
     if not rest_by_tone:
         b_rest = b_rest - a_tone.sum(axis=1)  # tones fixed at 1
         a_tone = np.zeros_like(a_tone)
-    a_jaw = _antisym(d.jaw, index, pairs, midline)[:, None]
+    a_jaw = _antisym(d.jaw, index, pairs, midline).T  # (rows, 2)
     w_rest = np.array([METRIC_ROW_WEIGHT if a in METRIC_LANDMARKS else 1.0 for a, _ in pairs for _ in (0, 1)]
                       + [1.0] * len(midline))
     blocks = [("rest asymmetry", np.hstack([a_tone, np.zeros((len(b_rest), n)), a_jaw]), b_rest, w_rest)]
@@ -209,22 +213,23 @@ def calibrate(model: FaceModel, rest: LandmarkSet, expressions: dict[str, Landma
         a_s = cols.reshape(n, -1).T
         w = np.repeat([METRIC_ROW_WEIGHT if nm in METRIC_LANDMARKS else 1.0 for nm in names], 2)
         blocks.append((f"{expr} displacement", np.hstack([np.zeros((a_s.shape[0], n)), a_s,
-                                                          np.zeros((a_s.shape[0], 1))]), disp.ravel(), w))
+                                                          np.zeros((a_s.shape[0], 2))]), disp.ravel(), w))
 
     a = np.vstack([blk[1] for blk in blocks])
     b = np.concatenate([blk[2] for blk in blocks])
     w = np.concatenate([blk[3] for blk in blocks])
     if not np.all(np.isfinite(b)):
         raise InputError("landmarks contain non-finite values")
-    n_par = 2 * n + 1
+    n_par = 2 * n + 2
     free = np.ones(n_par, dtype=bool)
-    free[-1] = static
+    free[-2:] = static
     norms = np.linalg.norm(a * w[:, None], axis=0)
-    prior = np.concatenate([np.ones(2 * n), [0.0]])
-    sd = np.array([PRIOR_SD["tone"]] * n + [PRIOR_SD["strength"]] * n + [PRIOR_SD["jaw_x"]])
+    prior = np.concatenate([np.ones(2 * n), [0.0, 0.0]])
+    kinds = ["tone"] * n + ["strength"] * n + ["jaw_x", "jaw_cant"]
+    sd = np.array([PRIOR_SD[k] for k in kinds])
     reg = np.hypot(ridge * norms, NOISE_MM * k_scale / sd)
-    lo = np.array([BOUNDS["tone"][0]] * n + [BOUNDS["strength"][0]] * n + [BOUNDS["jaw_x"][0]])
-    hi = np.array([BOUNDS["tone"][1]] * n + [BOUNDS["strength"][1]] * n + [BOUNDS["jaw_x"][1]])
+    lo = np.array([BOUNDS[k][0] for k in kinds])
+    hi = np.array([BOUNDS[k][1] for k in kinds])
     a_aug = np.vstack([(a * w[:, None])[:, free], np.diag(reg[free])])
     b_aug = np.concatenate([b * w, reg[free] * prior[free]])
     sol = lsq_linear(a_aug, b_aug, bounds=(lo[free], hi[free]), method="bvls")
@@ -240,22 +245,28 @@ def calibrate(model: FaceModel, rest: LandmarkSet, expressions: dict[str, Landma
     tone, strength = theta[:n], theta[n:2 * n]
     patient = Patient(strength=dict(zip(ids, (float(x) for x in strength))),
                       tone=dict(zip(ids, (float(x) for x in tone))), name=name)
-    jaw = (float(theta[-1]) / k_scale, 0.0, 0.0) if static else None
+    jaw = (float(theta[-2]) / k_scale, 0.0, 0.0) if static else None
+    cant = float(theta[-1]) if static else None
 
     smile = expressions["smile"]
     measured = corner_metrics(rest.metric_points(), smile.metric_points())
     rest_f, smile_f = model.forces(patient, "rest"), model.forces(patient, "smile")
-    pred = model.landmark_positions(np.stack([rest_f, smile_f]), METRIC_LANDMARKS) / k_scale
+    pred = model.landmark_positions(np.stack([rest_f, smile_f]), METRIC_LANDMARKS)
+    if static:  # the skeletal offset is in both photos, in model mm
+        skeletal = SkeletalAsymmetry((float(theta[-2]), 0.0, 0.0), float(theta[-1])).field(model.face)
+        pred = pred + landmark_stencils(model.face, METRIC_LANDMARKS, model.tissue.areas) @ skeletal
+    pred = pred / k_scale
     predicted = corner_metrics(pred[0], pred[1])
     errors = {m: float(abs(getattr(predicted, m) - getattr(measured, m))) for m in FITTED_METRICS}
 
     used = free & (norms > UNSEEN_FRACTION * norms.max())
     sv = np.linalg.svd((a * w[:, None])[:, used] / norms[used], compute_uv=False) if used.any() else np.zeros(0)
     rank = int(np.sum(sv > 1e-2 * sv.max())) if sv.size else 0
-    labels = [f"{m} tone" for m in ids] + [f"{m} strength" for m in ids] + ["jaw shift"]
+    labels = [f"{m} tone" for m in ids] + [f"{m} strength" for m in ids] + ["jaw shift", "jaw cant"]
     return Calibration(
         patient=patient,
         jaw_shift_mm=jaw,
+        jaw_cant_deg=cant,
         scale=k_scale,
         residual_rms_mm=float(np.sqrt(np.mean(residual**2))),
         residual_max_mm=float(np.abs(residual).max()),
@@ -383,6 +394,8 @@ def patient_toml(cal: Calibration, history: History | None = None, *, sex: str =
     lines += ["", "[patient.static]"]
     if cal.jaw_shift_mm is not None:
         lines.append(f"jaw_shift_mm = {_toml_value([round(v, 3) for v in cal.jaw_shift_mm])}  # +x = patient's left")
+    if cal.jaw_cant_deg is not None:
+        lines.append(f"jaw_cant_deg = {round(cal.jaw_cant_deg, 3)!r}  # + = the patient's left side drops")
     if history is not None:
         lines += ["", "[history]"]
         for f in fields(History):

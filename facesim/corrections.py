@@ -189,32 +189,44 @@ class CornerLift:
         return structural + swelling
 
 
+def jaw_weight(face: Face) -> np.ndarray:
+    """How much of a skeletal jaw offset each vertex follows, (n,) in [0, 1].
+
+    0 at and above the subnasale (the maxilla and everything above stay put), 1 at
+    and below the labiale inferius (the mandible), smoothstep in between: the
+    commissures, near the occlusal plane, follow about 80 %. ASSUMPTION (no source;
+    the lip line follows an occlusal cant, clinical-parameters section 7).
+    """
+    top = face.landmark_position("subnasale")[1]
+    bottom = face.landmark_position("labiale_inferius")[1]
+    t = np.clip((top - face.vertices[:, 1]) / (top - bottom), 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
 @dataclass(frozen=True)
 class SkeletalAsymmetry:
-    """A static skeletal offset (e.g. chin/jaw shifted to one side).
+    """A static skeletal offset of the lower face (jaw shifted and/or canted).
 
     No muscle change removes it: :meth:`course` is constant over days.
 
     Attributes
     ----------
-    offset_mm : (3,) tuple, mm (+x = patient's left, +y up, +z out)
-    regions : tuple[str, ...], face regions that follow the offset (e.g. ``chin``)
-    landmarks : tuple[str, ...], landmarks that follow it (e.g. ``pogonion``)
+    offset_mm : (3,) tuple, mm, translation of the mandible (+x = patient's left, +y up, +z out)
+    cant_deg : float, degrees, roll of the lower face in the frontal plane about the
+        menton (positive: the patient's left side drops)
     """
 
     offset_mm: tuple[float, float, float]
-    regions: tuple[str, ...] = ("chin",)
-    landmarks: tuple[str, ...] = ("pogonion", "menton")
+    cant_deg: float = 0.0
 
     def __post_init__(self):
         offset = np.asarray(self.offset_mm, dtype=float)
         if offset.shape != (3,) or not np.all(np.isfinite(offset)):
             raise InputError(f"offset_mm = {self.offset_mm!r}; give three finite numbers in mm (x, y, z)")
+        if not np.isfinite(self.cant_deg):
+            raise InputError(f"cant_deg = {self.cant_deg!r}; give a finite angle in degrees")
         object.__setattr__(self, "offset_mm", tuple(float(x) for x in offset))
-        object.__setattr__(self, "regions", (self.regions,) if isinstance(self.regions, str) else tuple(self.regions))
-        object.__setattr__(
-            self, "landmarks", (self.landmarks,) if isinstance(self.landmarks, str) else tuple(self.landmarks)
-        )
+        object.__setattr__(self, "cant_deg", float(self.cant_deg))
 
     def course(self, days: np.ndarray) -> np.ndarray:
         """The offset (k, 3) in mm on ``days`` (the same every day)."""
@@ -222,10 +234,14 @@ class SkeletalAsymmetry:
         return np.broadcast_to(np.array(self.offset_mm), days.shape + (3,)).copy()
 
     def field(self, face: Face) -> np.ndarray:
-        """Vertex displacement (n, 3) in mm: the offset on the listed regions and landmarks, 0 elsewhere."""
-        mask = np.zeros(face.n_vertices, dtype=bool)
-        for name in self.regions:
-            mask |= face.region(name)
-        for name in self.landmarks:
-            mask[face.landmark_index(name)] = True
-        return mask[:, None] * np.array(self.offset_mm)
+        """Vertex displacement (n, 3) in mm: the lower face shifted and rolled, blended
+        into the upper face by :func:`jaw_weight`."""
+        pivot = face.landmark_position("menton")
+        d = face.vertices[:, :2] - pivot[:2]
+        a = np.radians(self.cant_deg)
+        rolled = np.column_stack([d[:, 0] * np.cos(a) + d[:, 1] * np.sin(a),
+                                  -d[:, 0] * np.sin(a) + d[:, 1] * np.cos(a)])
+        offset = np.zeros_like(face.vertices)
+        offset[:, :2] = rolled - d
+        offset += np.asarray(self.offset_mm)
+        return jaw_weight(face)[:, None] * offset

@@ -22,6 +22,7 @@ import numpy as np
 from .errors import InputError
 from .landmark_stencil import landmark_stencils
 from .metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics, dominant_side, verdict
+from .corrections import SkeletalAsymmetry
 from .model import FaceModel
 from .patient import Patient
 from .pharmacology import Injection, delivered_dose, force_factor, spread_sigma_mm, product
@@ -40,44 +41,6 @@ def build_model(scenario: Scenario, vertices: int | None = None) -> FaceModel:
     if scenario.patient.mesh != "builtin":
         raise InputError(f"{scenario.source}: patient.mesh = {scenario.patient.mesh!r}; only 'builtin' is supported")
     return FaceModel.builtin(vertices or scenario.patient.vertices)
-
-
-def smoothstep(t: np.ndarray) -> np.ndarray:
-    t = np.clip(t, 0.0, 1.0)
-    return t * t * (3.0 - 2.0 * t)
-
-
-def jaw_weight(face) -> np.ndarray:
-    """How much of a skeletal jaw offset each vertex follows, (n,) in [0, 1].
-
-    0 at and above the subnasale (the maxilla and everything above stay put), 1 at and
-    below the labiale inferius (the mandible), smoothstep in between: the commissures,
-    between the jaws at the occlusal plane, follow about 80 %. ASSUMPTION (no source;
-    the lip line follows an occlusal cant, clinical-parameters section 7).
-    """
-    top = face.landmark_position("subnasale")[1]
-    bottom = face.landmark_position("labiale_inferius")[1]
-    return smoothstep((top - face.vertices[:, 1]) / (top - bottom))
-
-
-def skeletal_field(face, shift_mm, cant_deg: float) -> np.ndarray:
-    """Static skeletal displacement (n, 3) in mm: the lower face shifted and rolled.
-
-    Parameters
-    ----------
-    shift_mm : (3,) float, mm, translation of the mandible (+x = patient's left)
-    cant_deg : float, degrees, roll in the frontal plane about the menton
-        (positive: the patient's left side drops)
-    """
-    w = jaw_weight(face)
-    pivot = face.landmark_position("menton")
-    d = face.vertices[:, :2] - pivot[:2]
-    a = np.radians(cant_deg)
-    rot = np.column_stack([d[:, 0] * np.cos(a) + d[:, 1] * np.sin(a), -d[:, 0] * np.sin(a) + d[:, 1] * np.cos(a)])
-    offset = np.zeros_like(face.vertices)
-    offset[:, :2] = rot - d
-    offset += np.asarray(shift_mm, float)
-    return w[:, None] * offset
 
 
 def lift_unit_field(model: FaceModel, side: str) -> np.ndarray:
@@ -220,7 +183,8 @@ class ScenarioSimulation:
                 out.append(StaticComponent(f"corner droop {side}", -droop * lift_unit_field(self.model, side),
                                            lambda d: np.ones(np.shape(d))))
         if p.skeletal:
-            out.append(StaticComponent("skeletal", skeletal_field(self.model.face, p.jaw_shift_mm, p.jaw_cant_deg),
+            skeletal = SkeletalAsymmetry(p.jaw_shift_mm, p.jaw_cant_deg).field(self.model.face)
+            out.append(StaticComponent("skeletal", skeletal,
                                        lambda d: np.ones(np.shape(d))))
         return tuple(out)
 

@@ -92,3 +92,20 @@ def test_patient_toml_is_read_back(coarse_model, tmp_path):
     back = Patient(strength=data["patient"]["strength"], tone=data["patient"]["tone"])
     back.multipliers(coarse_model.muscle_ids)  # every id known to the model
     assert parse_history(data["history"]) == hist
+
+
+def test_a_canted_jaw_calibrated_then_simulated_reproduces_the_rest_asymmetry(coarse_model, tmp_path):
+    """assess -> patient TOML -> simulate closes the loop for a skeletal case."""
+    from facesim.scenario import load_scenario
+    from facesim.timeline import simulate
+
+    rest = landmark_set(photo_pixels(coarse_model, Patient(), "rest", transform=jaw_cant(-4.0)))
+    smile = landmark_set(photo_pixels(coarse_model, Patient(), "smile", transform=jaw_cant(-4.0)))
+    c = calibrate(coarse_model, rest, {"smile": smile}, static=True, rest_by_tone=False)
+    assert c.jaw_cant_deg > 1.0  # the photo's lower face tilts left side down: + in the scenario convention
+    path = tmp_path / "patient.toml"
+    path.write_text(patient_toml(c, vertices=3000))
+    timeline = simulate(coarse_model, load_scenario(path), days=[0.0])
+    simulated = float(timeline.metrics["smile"].rest_height_deviation[0])
+    assert simulated == pytest.approx(c.predicted.rest_height_deviation, abs=0.05)  # the file carries the fit
+    assert simulated == pytest.approx(c.measured.rest_height_deviation, abs=1.0)  # pivot/blend differ from the photo's

@@ -79,8 +79,18 @@ def test_skeletal_offset_is_constant_and_local():
     shift = SkeletalAsymmetry((2.0, 0.0, 0.0))
     np.testing.assert_array_equal(shift.course(np.linspace(0, 365, 10)), np.tile([2.0, 0.0, 0.0], (10, 1)))
     field = shift.field(face)
-    assert field[face.landmark_index("pogonion"), 0] == 2.0
+    assert field[face.landmark_index("pogonion"), 0] == pytest.approx(2.0)
     assert np.all(field[face.region("forehead")] == 0.0)
+    corner = field[face.landmark_index("cheilion_left"), 0]
+    assert 0.5 * 2.0 < corner < 2.0  # the corners, between the jaws, follow most of the shift
+
+
+def test_jaw_cant_drops_the_corner_on_its_side():
+    face = build_face(3000)
+    field = SkeletalAsymmetry((0.0, 0.0, 0.0), cant_deg=3.0).field(face)
+    left, right = (field[face.landmark_index(f"cheilion_{s}"), 1] for s in ("left", "right"))
+    assert left < -0.5 and right > 0.5  # positive cant: the patient's left drops
+    assert abs(field[face.landmark_index("menton")]).max() < 1e-9  # the pivot stays
 
 
 def test_bad_inputs_raise_input_error():
@@ -98,5 +108,5 @@ def test_bad_inputs_raise_input_error():
         CornerLift("right", float("nan"))
     with pytest.raises(InputError, match="offset_mm"):
         SkeletalAsymmetry((1.0, 2.0))
-    with pytest.raises(InputError, match="unknown region"):
-        SkeletalAsymmetry((1.0, 0.0, 0.0), regions=("chinn",)).field(build_face(3000))
+    with pytest.raises(InputError, match="cant_deg"):
+        SkeletalAsymmetry((1.0, 0.0, 0.0), cant_deg=float("inf"))

@@ -13,7 +13,8 @@ from facesim.metrics import METRIC_LANDMARKS
 from facesim.pharmacology import bont_params, duration_days
 from facesim.scenario import parse_scenario
 from facesim.sites import muscle_territories, site_target
-from facesim.timeline import ScenarioSimulation, jaw_weight, lift_unit_field
+from facesim.corrections import jaw_weight
+from facesim.timeline import ScenarioSimulation, lift_unit_field
 
 DAYS = np.arange(0.0, 300.0, 1.0)
 DAO_PATIENT = {"tone": {"dao_right": 10.0}}
