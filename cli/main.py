@@ -12,6 +12,7 @@ from .assess import assess
 from .demo import demo
 from .simulate import simulate
 from .mesh import mesh_app
+from .plan import plan
 
 app = typer.Typer(
     name="facesim",
@@ -37,7 +38,9 @@ def main(
     """facesim: injection-planning simulation for asymmetric smiles."""
 
 
+# In the order of the clinic's workflow: measure, simulate, plan, show.
 app.command()(demo)
 app.command()(assess)
 app.command()(simulate)
+app.command()(plan)
 app.add_typer(mesh_app, name="mesh")

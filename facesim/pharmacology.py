@@ -212,13 +212,15 @@ def spread_sigma_mm(units_ona, volume_ml, params: BontParams | None = None):
             * (u / p.ref_units) ** p.dose_exponent)
 
 
-def effective_dose(dose_u, days_since, product_name: str | Product = "ona", params: BontParams | None = None):
+def effective_dose(dose_u, days_since, product_name: str | Product = "ona", params: BontParams | None = None,
+                   decay_scale=1.0):
     """Effective dose of one shot into one muscle.
 
     Parameters
     ----------
     dose_u : float or array, U
     days_since : (k,) float array, days after the shot (negative: before it, dose 0)
+    decay_scale : float or array, multiplier on the decay time (uncertainty samples); broadcasts
 
     Returns
     -------
@@ -228,7 +230,7 @@ def effective_dose(dose_u, days_since, product_name: str | Product = "ona", para
     t = np.asarray(days_since, float)
     lag = p.onset_delay_d * prod.onset_lag_factor
     rise = np.where(t > lag, -np.expm1(-np.maximum(t - lag, 0) / p.rise_tau_d), 0.0)
-    decay = np.exp(-np.maximum(t - p.hold_d, 0) / (p.decay_tau_d * prod.duration_factor))
+    decay = np.exp(-np.maximum(t - p.hold_d, 0) / (p.decay_tau_d * prod.duration_factor * np.asarray(decay_scale)))
     return _check_units(dose_u, "dose_u") * rise * decay
 
 

@@ -1,0 +1,408 @@
+"""Conservative BoNT-A dose planning under uncertainty.
+
+A plan is up to ``max_sites`` named sites with a dose each (steps of ``step_u``),
+all given on day 0. Every plan is simulated for every uncertainty sample
+(spread, dose-response, duration, patient) on the window days, as array
+products on the landmark basis: no tissue solve. Plans sharing their sites are
+evaluated together, and only the muscles those sites reach go through the
+dose-response map.
+
+"Conservative" (DESIGN.md, issue 5): among plans whose asymmetry at the peak is
+below the noticeable threshold in at least 80 % of samples, with small chances
+of over-correction and of side effects, the fewest units, then the lowest
+over-correction risk, then the smallest residual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .datafiles import bundled
+from .dose_table import DoseTable, shot_sigma_mm
+from .errors import InputError
+from .metrics import METRIC_LANDMARKS, frontal_coordinates
+from .model import FaceModel
+from .pharmacology import effective_dose, ed50_u, force_loss, product, site_dose, to_ona_units
+from .scenario import Scenario
+from .sites import named_sites, site_target, unknown_site_message
+from .timeline import ScenarioSimulation
+from .triage import PlanningRefused
+from .uncertainty import ParameterSamples, sample_parameters
+
+REFERRAL = "see a neurologist before any cosmetic treatment"
+#: A site "reaches" a muscle whose force factor it changes by more than this in some sample and level.
+REACHED_CHANGE = 0.005
+#: Muscles both sites of a plan change by more than this are evaluated on the joint dose grid (exact);
+#: below it, the smaller contribution is added as if alone (error measured in tests: < 0.05 mm).
+JOINT_CHANGE = 0.02
+
+
+@dataclass(frozen=True)
+class PlannerSettings:
+    """Search space and targets (defaults: facesim/data/planner.toml, with sources)."""
+
+    sites: tuple[str, ...] | None = None  # candidate site names; None = every named site
+    step_u: float = 0.5
+    max_total_u: float = 20.0
+    max_site_u: float | None = None  # caps every site's own maximum
+    max_sites: int = 2
+    samples: int = 200
+    seed: int = 0
+    product: str = "onabotulinumtoxinA"
+    peak_day: float = 14.0
+    window_days: tuple[float, ...] = (7, 14, 28, 60, 90, 120)
+    report_days: tuple[float, ...] = (0, 14, 60, 120)
+    threshold_mm: float = 3.0
+    probability: float = 0.8
+    overcorrection_mm: float = 2.0
+    max_overcorrection_probability: float = 0.1
+    side_effect_loss: float = 0.3
+    max_side_effect_probability: float = 0.1
+    start_fraction: float = 0.6
+    review_day: float = 14.0
+
+    @classmethod
+    def default(cls, **overrides) -> "PlannerSettings":
+        data = bundled("planner")
+        values = {**data["search"], **data["target"]}
+        values["window_days"] = tuple(values["window_days"])
+        values["report_days"] = tuple(values["report_days"])
+        values = {k: v for k, v in values.items() if k in {f.name for f in dataclasses.fields(cls)}}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        checks = [
+            (self.step_u > 0, "step_u", "use a positive dose step, e.g. 0.5"),
+            (self.max_total_u > 0, "max_total_u", "use a positive total, e.g. 20"),
+            (self.max_site_u is None or self.max_site_u > 0, "max_site_u", "use a positive per-site maximum"),
+            (1 <= self.max_sites <= 2, "max_sites", "use 1 or 2 sites per plan (1-2 lower-face zones per session)"),
+            (self.samples >= 1, "samples", "use at least 1 sample"),
+            (0 < self.probability <= 1, "probability", "use a fraction in (0, 1]"),
+        ]
+        for ok, name, fix in checks:
+            if not ok:
+                raise InputError(f"planner setting {name} = {getattr(self, name)!r}; {fix}")
+        if self.peak_day not in self.window_days:
+            raise InputError(f"planner peak_day {self.peak_day} must be one of window_days {self.window_days}")
+
+
+@dataclass(frozen=True)
+class Site:
+    """A candidate injection site on this face."""
+
+    name: str
+    muscle_id: str
+    xy: np.ndarray
+    deep: bool
+    levels_u: np.ndarray  # candidate doses, ona-equivalent U
+    typical_u: tuple[float, float]
+
+
+@dataclass(frozen=True, eq=False)
+class PlanSet:
+    """Every evaluated plan at the peak day, as arrays over plans (P).
+
+    sites : (P, 2) int, site index or -1; units : (P, 2) float, U
+    total_u : (P,); p_target, p_over, median, q10, q90 : (P,) over samples
+    p_side : (P,) chance of a side effect at the peak; side_muscle : (P,) int, the most frequent (-1 none)
+    """
+
+    sites: np.ndarray
+    units: np.ndarray
+    total_u: np.ndarray
+    p_target: np.ndarray
+    p_over: np.ndarray
+    median: np.ndarray
+    q10: np.ndarray
+    q90: np.ndarray
+    p_side: np.ndarray
+    side_muscle: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.total_u)
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One planned injection: candidate site index, ona-equivalent units, day."""
+
+    site: int
+    units: float
+    day: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class _Response:
+    """Everything of the patient on a set of days, for every sample."""
+
+    days: np.ndarray
+    w8: np.ndarray  # (K, T, M, 8) corner coordinates (rest cL, cR, smile cL, cR; x, y) per unit force factor
+    base8: np.ndarray  # (K, T, 8) coordinates with the baseline force factors
+    d0: np.ndarray  # (K, T, M) effective dose of earlier injections, U
+    g0: np.ndarray  # (K, T, M) baseline force factor
+    baseline: dict  # metric -> (K, T) without new toxin
+
+
+class PlanningProblem:
+    """One patient, set up once: baseline, uncertainty samples, candidate sites, dose tables."""
+
+    def __init__(self, model: FaceModel, scenario: Scenario, settings: PlannerSettings | None = None):
+        self.settings = s = settings or PlannerSettings.default()
+        self.joint_change = JOINT_CHANGE
+        if scenario.history.red_flags:
+            raise PlanningRefused(f"planning refused: red flags in the history "
+                                  f"({', '.join(scenario.history.red_flags)}); {REFERRAL}")
+        self.model = model
+        self.scenario = dataclasses.replace(scenario, injections=tuple(i for i in scenario.injections if i.previous))
+        self.sim = ScenarioSimulation(model, self.scenario)
+        self.territories = self.sim.territories
+        self.samples: ParameterSamples = sample_parameters(s.samples, s.seed)
+        self.sites = self._candidate_sites()
+        previous = self.sim.injections
+        xy = np.array([site.xy for site in self.sites] + [i.site_xy for i in previous]).reshape(-1, 2)
+        deep = np.array([site.deep for site in self.sites] + [i.depth == "deep" for i in previous], bool)
+        self.table = DoseTable(xy, deep, self.territories)
+        self.ed50 = np.array([ed50_u(t.muscle_id, scenario.patient.sex) for t in self.territories])
+        rest_pts, basis = model.landmark_basis(METRIC_LANDMARKS)
+        # The pupils sit on bone-tied skin, so the frontal frame is that of the rest mesh and the
+        # corner coordinates are affine in the muscle forces.
+        coords0 = frontal_coordinates(rest_pts)
+        ex = (coords0[0] - coords0[1]) / np.linalg.norm(coords0[0] - coords0[1])
+        self._rot = np.stack([ex, [-ex[1], ex[0]]], axis=1)
+        self._b = (basis[:, 2:4, :2] @ self._rot).reshape(len(model.muscle_ids), 4)  # (M, 4) mm per N
+        self._c0 = coords0[2:4].reshape(4)
+        self._responses: dict[tuple, _Response] = {}
+
+    # -- set-up ------------------------------------------------------------------
+
+    def _candidate_sites(self) -> list[Site]:
+        s = self.settings
+        names = s.sites if s.sites is not None else tuple(named_sites())
+        out = []
+        for name in names:
+            if name not in named_sites() and name not in self.model.muscle_ids:
+                raise InputError(f"--sites: {unknown_site_message(name, self.model.muscle_ids)}")
+            xy, depth, muscle_id = site_target(self.model, name)
+            typical, site_max = site_dose(muscle_id)
+            top = min(site_max, s.max_site_u or site_max, s.max_total_u)
+            levels = s.step_u * np.arange(1, int(np.floor(top / s.step_u + 1e-9)) + 1)
+            out.append(Site(name, muscle_id, np.asarray(xy, float), depth == "deep", levels, tuple(typical)))
+        if not out:
+            raise InputError("--sites: no candidate sites; name at least one, e.g. dao_right")
+        return out
+
+    def response(self, days) -> _Response:
+        """The patient without new toxin on ``days``, for every sample (cached)."""
+        key = tuple(float(d) for d in np.atleast_1d(days))
+        if key not in self._responses:
+            t = np.asarray(key)
+            k, m = self.samples, self.model
+            strength, tone = self.sim.multipliers(t)  # (T, M)
+            pk = k.patient[:, None, None]
+            strength = 1.0 + (strength[None] - 1.0) * pk  # (K, T, M): how far off the measured over-pull may be
+            tone = 1.0 + (tone[None] - 1.0) * pk
+            ex = m.expressions
+            w = [m.max_force * (ex.tone * tone + ex.get(e) * strength) for e in ("rest", "smile")]
+            w8 = np.concatenate([wi[..., None] * self._b for wi in w], axis=-1)  # (K, T, M, 8)
+            static = (self.sim.static_at_landmarks(t)[:, 2:4, :2] @ self._rot).reshape(len(t), 4)
+            d0 = np.zeros((k.size, len(t), len(self.territories)))
+            for j, inj in enumerate(self.sim.injections):
+                d0 += self._shot_dose(len(self.sites) + j, inj.units, inj.product, inj.day, t)
+            g0 = 1.0 - self._loss(d0)
+            base8 = np.tile(self._c0, 2) + np.tile(static, 2)[None] + np.einsum("ktm,ktmc->ktc", g0, w8)
+            self._responses[key] = _Response(t, w8, base8, d0, g0, corner_asymmetry(base8))
+        return self._responses[key]
+
+    def _shot_dose(self, row: int, units, product_name: str, day: float, days: np.ndarray) -> np.ndarray:
+        """Effective dose (K, T, M) in U of one shot (product units) from table row ``row``."""
+        sig = shot_sigma_mm(units, product_name, self.samples.spread)  # (K,)
+        ona = np.full(self.samples.size, float(to_ona_units(units, product_name)))
+        delivered = self.table.delivered(row, ona, sig)  # (K, M)
+        course = effective_dose(1.0, days[None, :] - day, product_name, decay_scale=self.samples.decay[:, None])
+        return course[..., None] * delivered[:, None, :]
+
+    def _loss(self, dose: np.ndarray, muscles=slice(None)) -> np.ndarray:
+        """Fraction of force lost for effective doses (..., K, T, m)."""
+        k = self.samples
+        ed50 = self.ed50[muscles] * k.ed50[:, None, None]
+        return force_loss(dose, ed50, k.emax[:, None, None], k.hill_n[:, None, None])
+
+    # -- exact simulation of a few plans ------------------------------------------------
+
+    def simulate(self, shots: list[Shot], days) -> dict[str, np.ndarray]:
+        """Metrics (K, T) and force loss (K, T, M) of one plan on ``days``, every sample (exact)."""
+        r = self.response(days)
+        dose = r.d0.copy()
+        for shot in shots:
+            dose += self._shot_dose(shot.site, shot.units, "onabotulinumtoxinA", shot.day, r.days)
+        loss = self._loss(dose)
+        coords = np.tile(self._c0, 2) + (r.base8 - np.tile(self._c0, 2)) + np.einsum("ktm,ktmc->ktc",
+                                                                                      (1.0 - loss) - r.g0, r.w8)
+        out = corner_asymmetry(coords)
+        out["over"] = self._overcorrected(out, r.baseline)
+        out["loss"] = loss
+        return out
+
+    def _overcorrected(self, met: dict[str, np.ndarray], baseline: dict[str, np.ndarray]) -> np.ndarray:
+        """The other side now stronger than overcorrection_mm, where it was the weaker before."""
+        s = self.settings
+        out = np.zeros(np.shape(met["asym"]), bool)
+        for key in ("rest_dev", "smile_dev", "exc_diff"):
+            before = baseline[key]
+            flipped = (np.sign(met[key]) == -np.sign(before)) & (np.abs(before) >= 0.5 * s.overcorrection_mm)
+            out |= flipped & (np.abs(met[key]) > s.overcorrection_mm)
+        return out
+
+    # -- the search: every plan, every sample, at the peak ---------------------------------
+    #
+    # A muscle's force factor depends only on the total dose it receives, so the
+    # corner coordinates of a two-site plan split into: the baseline, the terms of
+    # the muscles only site a changes (a function of a's dose alone, computed once
+    # per dose level), those only site b changes, and the muscles both change by
+    # more than JOINT_CHANGE, evaluated on the joint grid of the two doses.
+
+    def search(self, progress: Callable[[int, int], None] | None = None) -> PlanSet:
+        """Evaluate every candidate plan for every sample at the peak day."""
+        self._terms: dict[int, tuple] = {}
+        n = len(self.sites)
+        groups = [()] + [(i,) for i in range(n)]
+        if self.settings.max_sites >= 2:
+            groups += list(itertools.combinations(range(n), 2))
+        parts = []
+        for g, combo in enumerate(groups):
+            parts.append(self._search_group(combo))
+            if progress:
+                progress(g + 1, len(groups))
+        return PlanSet(*(np.concatenate([p[i] for p in parts]) for i in range(10)))
+
+    def _site_terms(self, i: int):
+        """Site i at every dose level: reached muscles, doses, losses, coordinate terms, strong mask."""
+        if i not in self._terms:
+            r = self.response([self.settings.peak_day])
+            site = self.sites[i]
+            levels = site.levels_u
+            sig = shot_sigma_mm(levels[:, None], "onabotulinumtoxinA", self.samples.spread[None, :])  # (L, K)
+            delivered = self.table.delivered(i, np.broadcast_to(levels[:, None], sig.shape), sig)  # (L, K, M)
+            course = effective_dose(1.0, r.days, "onabotulinumtoxinA", decay_scale=self.samples.decay[:, None])
+            dose = delivered * course[None]  # peak day, (L, K, M); course is (K, 1)
+            loss = self._loss(dose[:, :, None, :] + r.d0[None])[:, :, 0, :]
+            dg = r.g0[None, :, 0, :] - (1.0 - loss)  # force factor lost beyond the baseline
+            change = dg.max(axis=(0, 1))
+            reached = np.flatnonzero(change > REACHED_CHANGE)
+            terms = -np.einsum("lkm,kmc->lkc", dg[..., reached], r.w8[:, 0, reached, :])  # (L, K, 8)
+            self._terms[i] = (reached, dose[..., reached], loss[..., reached], terms, change[reached] > self.joint_change,
+                              dg[..., reached])
+        return self._terms[i]
+
+    def _search_group(self, combo: tuple[int, ...]):
+        s = self.settings
+        r = self.response([s.peak_day])
+        base = r.base8[:, 0]  # (K, 8)
+        k_n = self.samples.size
+        watched = self._watched(combo)
+        if not combo:
+            coords, levels = base[None], np.zeros((1, 0))
+            side, side_id = np.zeros((1, k_n), bool), np.full((1, k_n), -1)
+        elif len(combo) == 1:
+            reached, _, loss, terms, _, _ = self._site_terms(combo[0])
+            coords, levels = base[None] + terms, self.sites[combo[0]].levels_u[:, None]
+            side, side_id = self._side(loss, reached, watched)
+        else:
+            a, b = combo
+            ra, da, la, ta, strong_a, ga = self._site_terms(a)
+            rb, db, lb, tb, strong_b, gb = self._site_terms(b)
+            shared = np.intersect1d(ra[strong_a], rb[strong_b])
+            coords = base[None, None] + ta[:, None] + tb[None]  # (La, Lb, K, 8)
+            side_a, id_a = self._side(la, ra, watched)
+            side_b, id_b = self._side(lb, rb, watched)
+            side = side_a[:, None] | side_b[None]
+            side_id = np.where(side_a[:, None], id_a[:, None], id_b[None])
+            if len(shared):
+                ia, ib = np.searchsorted(ra, shared), np.searchsorted(rb, shared)
+                dose = da[:, None][..., ia] + db[None][..., ib] + r.d0[:, 0, shared]
+                loss = self._loss(dose[..., None, :], shared)[..., 0, :]  # (La, Lb, K, s)
+                joint = r.g0[:, 0, shared] - (1.0 - loss)
+                # replace the additive terms of the shared muscles by the joint one
+                correction = joint - ga[:, None][..., ia] - gb[None][..., ib]
+                coords = coords - np.einsum("abkm,kmc->abkc", correction, r.w8[:, 0, shared, :])
+                side_s, id_s = self._side(loss, shared, watched)
+                side_id = np.where(side_s & ~side, id_s, side_id)
+                side = side | side_s
+            levels = np.stack(np.meshgrid(self.sites[a].levels_u, self.sites[b].levels_u, indexing="ij"), -1)
+            keep = (levels.sum(-1) <= s.max_total_u + 1e-9).ravel()
+            levels = levels.reshape(-1, 2)[keep]
+            coords = coords.reshape(-1, k_n, 8)[keep]
+            side, side_id = side.reshape(-1, k_n)[keep], side_id.reshape(-1, k_n)[keep]
+        return self._summarise(combo, levels, coords, side, side_id, r.baseline)
+
+    def _watched(self, combo) -> np.ndarray:
+        """(M,) bool: muscles whose loss is a side effect for this site combination."""
+        names = bundled("planner")["side_effects"]
+        targets = {self.sites[i].muscle_id for i in combo}
+        return np.array([m.rsplit("_", 1)[0] in names and m not in targets for m in self.model.muscle_ids])
+
+    def _side(self, loss: np.ndarray, muscles: np.ndarray, watched: np.ndarray):
+        """Side effect per (..., K) and the muscle, from losses (..., K, r) of ``muscles``."""
+        cols = watched[muscles]
+        if not cols.any():
+            return np.zeros(loss.shape[:-1], bool), np.full(loss.shape[:-1], -1)
+        over = loss[..., cols] - self.settings.side_effect_loss
+        return over.max(axis=-1) > 0, muscles[cols][over.argmax(axis=-1)]
+
+    def _summarise(self, combo, levels, coords, side, side_id, baseline):
+        s = self.settings
+        n_plans = len(levels)
+        sites = np.full((n_plans, 2), -1)
+        units = np.zeros((n_plans, 2))
+        sites[:, :len(combo)] = combo
+        units[:, :len(combo)] = levels
+        met = corner_asymmetry(coords)
+        base0 = {key: v[:, 0] for key, v in baseline.items()}
+        over = self._overcorrected(met, base0)
+        q10, med, q90 = np.quantile(met["asym"], [0.1, 0.5, 0.9], axis=1)
+        counts = np.stack([(side_id == m).sum(axis=1) for m in range(len(self.model.muscle_ids))], axis=1)
+        side_muscle = np.where(side.any(axis=1), counts.argmax(axis=1), -1)
+        return (sites, units, units.sum(axis=1), (met["asym"] < s.threshold_mm).mean(axis=1), over.mean(axis=1),
+                med, q10, q90, side.mean(axis=1), side_muscle)
+
+
+def corner_asymmetry(c: np.ndarray) -> dict[str, np.ndarray]:
+    """Corner metrics from (..., 8) coordinates: rest cL, cR, smile cL, cR (x, y), frontal frame, mm."""
+    rest_dev = c[..., 1] - c[..., 3]
+    smile_dev = c[..., 5] - c[..., 7]
+    exc_l = np.hypot(c[..., 4] - c[..., 0], c[..., 5] - c[..., 1])
+    exc_r = np.hypot(c[..., 6] - c[..., 2], c[..., 7] - c[..., 3])
+    exc_diff = exc_l - exc_r
+    asym = np.maximum(np.maximum(np.abs(rest_dev), np.abs(smile_dev)), np.abs(exc_diff))
+    return {"rest_dev": rest_dev, "smile_dev": smile_dev, "exc_diff": exc_diff, "asym": asym}
+
+
+def over_pulling_muscles(scenario: Scenario) -> set[str]:
+    """Muscle ids the patient's multipliers make stronger than average (tone or strength > 1)."""
+    p = scenario.patient
+    return {m for table in (p.strength, p.tone) for m, v in table.items() if v > 1.0}
+
+
+def rank(plans: PlanSet, settings: PlannerSettings, targets_over_puller: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Feasible mask and the ranking of all plans (best first).
+
+    Feasible: the target is met at the peak in >= ``probability`` of samples, with
+    over-correction and side-effect chances within their limits. Order: feasible
+    first; then the fewest units, the fewest sites, plans aimed at the patient's own
+    over-pulling muscles, the lowest over-correction chance, the smallest residual.
+    """
+    s = settings
+    feasible = ((plans.p_target >= s.probability) & (plans.p_over <= s.max_overcorrection_probability)
+                & (plans.p_side <= s.max_side_effect_probability))
+    n_sites = (plans.sites >= 0).sum(axis=1)
+    order = np.lexsort((plans.median, np.round(plans.p_over, 3), ~targets_over_puller, n_sites,
+                        np.round(plans.total_u, 6), ~feasible))
+    return feasible, order
