@@ -10,6 +10,8 @@ from facesim import DISCLAIMER, __version__
 
 from .assess import assess
 from .demo import demo
+from .render import render
+from .report import report
 from .simulate import simulate
 from .mesh import mesh_app
 from .plan import plan
@@ -43,4 +45,6 @@ app.command()(demo)
 app.command()(assess)
 app.command()(simulate)
 app.command()(plan)
+app.command()(render)
+app.command()(report)
 app.add_typer(mesh_app, name="mesh")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,8 @@ from facesim.procedural_face import build_face
 from .errors import reports_errors
 from .options import DEFAULT_VERTICES, Force, Vertices
 
-mesh_app = typer.Typer(help="Face meshes: export the built-in face.", no_args_is_help=True)
+mesh_app = typer.Typer(help="Face meshes: export the built-in face; check and import a patient's scan.",
+                       no_args_is_help=True)
 
 
 @mesh_app.command("export-builtin")
@@ -32,3 +34,92 @@ def export_builtin(
     face = build_face(vertices)
     mesh_path, lm_path = save_face(face, out, note=f"facesim built-in procedural face, vertices={vertices}")
     typer.echo(f"wrote {mesh_path} ({face.n_vertices} vertices) and {lm_path}")
+
+
+class Units(str, Enum):
+    auto = "auto"
+    mm = "mm"
+    cm = "cm"
+    m = "m"
+    inch = "in"
+
+
+MeshFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Scan: .obj, .ply, .stl, .glb or .off.")]
+LandmarkFile = Annotated[
+    Path,
+    typer.Option(
+        "--landmarks",
+        exists=True,
+        dir_okay=False,
+        help="Landmarks JSON: named vertex ids or points (a facesim .landmarks.json), or 68 iBUG vertex ids.",
+    ),
+]
+UnitsOption = Annotated[Units, typer.Option(help="Units of the scan; auto reads them from the pupil distance.")]
+KeepVertices = Annotated[
+    str | None,
+    typer.Option(help="Keep only faces whose vertex ids lie in START:STOP (drop eyes, teeth ...), e.g. 0:11248."),
+]
+Decimate = Annotated[int | None, typer.Option(min=500, help="Decimate to about this many vertices.")]
+
+
+def _import(mesh: Path, landmarks: Path, units: Units, keep_vertices: str | None, decimate: int | None):
+    from facesim.mesh_import import import_face, parse_vertex_range
+
+    keep = parse_vertex_range(keep_vertices) if keep_vertices else None
+    return import_face(mesh, landmarks, units=units.value, keep_vertices=keep, decimate_to=decimate)
+
+
+@mesh_app.command("check")
+@reports_errors
+def check(
+    mesh: MeshFile,
+    landmarks: LandmarkFile,
+    units: UnitsOption = Units.auto,
+    keep_vertices: KeepVertices = None,
+) -> None:
+    """Report what a scan holds, what is wrong with it and what an import would do."""
+    result = _import(mesh, landmarks, units, keep_vertices, None)
+    for line in result.report.lines():
+        typer.echo(line)
+
+
+def _write(result, out: Path, force: bool, note: str) -> None:
+    from facesim.face_io import save_face
+
+    check_writable(out, force)
+    check_writable(landmarks_path(out), force)
+    mesh_path, lm_path = save_face(result.face, out, note=note)
+    for line in result.report.lines():
+        typer.echo(line)
+    typer.echo(f"wrote {mesh_path} ({result.face.n_vertices} vertices) and {lm_path}")
+
+
+@mesh_app.command("import")
+@reports_errors
+def import_mesh(
+    mesh: MeshFile,
+    landmarks: LandmarkFile,
+    out: Annotated[Path, typer.Option(help="Face file to write (.ply recommended), e.g. meshes/NAME.ply.")],
+    units: UnitsOption = Units.auto,
+    keep_vertices: KeepVertices = None,
+    decimate: Decimate = None,
+    force: Force = False,
+) -> None:
+    """Import a patient's scan: repair, orient to facesim's axes in mm, cut the mouth, write a face file."""
+    result = _import(mesh, landmarks, units, keep_vertices, decimate)
+    _write(result, out, force, note=f"imported from {mesh.name} with landmarks {landmarks.name}")
+
+
+@mesh_app.command("import-ict")
+@reports_errors
+def import_ict_face(
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="The ICT-FaceKit folder.")],
+    out: Annotated[Path, typer.Option(help="Face file to write, e.g. meshes/ict.ply.")],
+    decimate: Decimate = None,
+    force: Force = False,
+) -> None:
+    """Import the ICT-FaceKit neutral face (skin only, its 68 landmarks)."""
+    from facesim.ict import import_ict
+
+    result = import_ict(directory, decimate_to=decimate)
+    _write(result, out, force, note="ICT-FaceKit generic neutral face (USC ICT, MIT licence), skin vertices 0-11247")

@@ -1,4 +1,4 @@
-"""Face files: a mesh (PLY/OBJ/...) plus a landmarks JSON beside it."""
+"""Face files: a mesh (PLY/OBJ/...) plus a JSON beside it with landmarks, regions and the bone-tie map."""
 
 from __future__ import annotations
 
@@ -41,14 +41,17 @@ def save_face(face: Face, mesh_path: Path | str, note: str = "") -> tuple[Path, 
             name: {"index": int(i), "position_mm": [round(float(c), 6) for c in face.vertices[i]]}
             for name, i in sorted(face.landmarks.items())
         },
+        "regions": {name: np.flatnonzero(mask).tolist() for name, mask in sorted(face.regions.items())},
     }
+    if face.anchoring is not None:
+        document["anchoring"] = [round(float(t), 4) for t in face.anchoring]
     lm_path = landmarks_path(mesh_path)
-    write_atomically(lm_path, lambda tmp: tmp.write_text(json.dumps(document, indent=1) + "\n"))
+    write_atomically(lm_path, lambda tmp: tmp.write_text(json.dumps(document, separators=(",", ":")) + "\n"))
     return mesh_path, lm_path
 
 
 def load_face(mesh_path: Path | str) -> Face:
-    """Read a mesh and the landmarks JSON beside it (vertex order kept)."""
+    """Read a mesh and the JSON beside it (vertex order kept; regions and anchoring when present)."""
     mesh_path = Path(mesh_path)
     lm_path = landmarks_path(mesh_path)
     for p in (mesh_path, lm_path):
@@ -61,4 +64,15 @@ def load_face(mesh_path: Path | str) -> Face:
     bad = [name for name, i in landmarks.items() if not 0 <= i < n]
     if bad:
         raise InputError(f"{lm_path}: landmark {bad[0]} indexes past the {n} vertices of {mesh_path.name}")
-    return Face(np.asarray(mesh.vertices, float), np.asarray(mesh.faces, np.int64), landmarks, name=mesh_path.stem)
+    regions = {}
+    for name, ids in document.get("regions", {}).items():
+        mask = np.zeros(n, dtype=bool)
+        mask[np.asarray(ids, dtype=np.int64)] = True
+        regions[name] = mask
+    tie = document.get("anchoring")
+    if tie is not None:
+        tie = np.asarray(tie, dtype=float)
+        if tie.shape != (n,):
+            raise InputError(f"{lm_path}: anchoring has {tie.size} values for {n} vertices; re-import the face")
+    return Face(np.asarray(mesh.vertices, float), np.asarray(mesh.faces, np.int64), landmarks, regions, tie,
+                name=mesh_path.stem)

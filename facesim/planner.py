@@ -27,7 +27,7 @@ from .dose_table import DoseTable, shot_sigma_mm
 from .errors import InputError
 from .metrics import METRIC_LANDMARKS, frontal_coordinates
 from .model import FaceModel
-from .pharmacology import effective_dose, ed50_u, force_loss, product, site_dose, to_ona_units
+from .pharmacology import effective_dose, ed50_u, force_loss, site_dose, to_ona_units
 from .scenario import Scenario
 from .sites import named_sites, site_target, unknown_site_message
 from .timeline import ScenarioSimulation

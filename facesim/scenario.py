@@ -64,7 +64,6 @@ from .sites import named_sites, unknown_site_message
 
 DEFAULT_DAYS = (0.0, 3.0, 7.0, 14.0, 28.0, 60.0, 90.0, 120.0, 180.0)
 DEFAULT_EXPRESSIONS = ("rest", "smile")
-MESHES = ("builtin",)
 SEXES = ("female", "male")
 
 
@@ -361,13 +360,28 @@ def _patient(data: dict, where: str) -> PatientSpec:
     return PatientSpec(
         name=r.text("name", "patient"),
         sex=r.text("sex", "female", SEXES),
-        mesh=r.text("mesh", "builtin", MESHES),
+        mesh=_mesh(r, where),
         vertices=None if vertices is None else int(vertices),
         jaw_shift_mm=shift,
         jaw_cant_deg=static.number("jaw_cant_deg", 0.0),
         corner_droop_mm=MappingProxyType(droop),
         **multipliers,
     )
+
+
+def _mesh(r: "_Reader", where: str) -> str:
+    """``"builtin"`` or the path of a face file (relative paths from the scenario's folder)."""
+    value = r.text("mesh", "builtin")
+    if value == "builtin":
+        return value
+    source = Path(where.split(":")[0])
+    path = Path(value) if Path(value).is_absolute() else (source.parent if source.suffix else Path()) / value
+    from .face_io import landmarks_path
+
+    if not path.is_file() or not landmarks_path(path).is_file():
+        raise InputError(f"{r.key('mesh')} = {value!r}: no face file there; give \"builtin\" or a mesh written by "
+                         "`facesim mesh import` (with its .landmarks.json beside it)")
+    return str(path)
 
 
 def _site(r: _Reader) -> SiteRef:

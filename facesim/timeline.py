@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError
 from .landmark_stencil import landmark_stencils
 from .metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics, dominant_side, verdict
 from .corrections import SkeletalAsymmetry
@@ -38,9 +37,11 @@ SMILE_MUSCLES = ("zygomaticus_major", "zygomaticus_minor", "risorius")
 
 def build_model(scenario: Scenario, vertices: int | None = None) -> FaceModel:
     """The face model a scenario asks for (``vertices`` overrides its resolution)."""
-    if scenario.patient.mesh != "builtin":
-        raise InputError(f"{scenario.source}: patient.mesh = {scenario.patient.mesh!r}; only 'builtin' is supported")
-    return FaceModel.builtin(vertices or scenario.patient.vertices)
+    if scenario.patient.mesh == "builtin":
+        return FaceModel.builtin(vertices or scenario.patient.vertices)
+    from .mesh_import import load_imported_face
+
+    return FaceModel(load_imported_face(scenario.patient.mesh))
 
 
 def lift_unit_field(model: FaceModel, side: str) -> np.ndarray:
@@ -271,11 +272,14 @@ class ScenarioSimulation:
         forces = self.forces(np.array([float(day)]), expression)[0]
         return self.model.face.vertices + self.model.displacement(forces) + self.static_field(day)
 
-    def timeline(self, days=None, expressions=None) -> Timeline:
-        """Landmarks and corner metrics on ``days`` (default: the scenario's follow-up days)."""
+    def timeline(self, days=None, expressions=None, factor=None) -> Timeline:
+        """Landmarks and corner metrics on ``days`` (default: the scenario's follow-up days).
+
+        ``factor`` (k, n_muscles) replaces the BoNT-A force factor (e.g. under sampled parameters).
+        """
         t = np.asarray(self.scenario.days if days is None else days, float)
         exprs = tuple(dict.fromkeys(("rest", *(self.scenario.expressions if expressions is None else expressions))))
-        g = self.force_factor(t)
+        g = self.force_factor(t) if factor is None else np.asarray(factor, float)
         mult = self.multipliers(t)
         static = self.static_at_landmarks(t)
         landmarks = {e: self.model.landmark_positions(self.forces(t, e, g, mult), METRIC_LANDMARKS) + static

@@ -38,6 +38,8 @@ class FacePanel:
         Points to mark (e.g. the commissures), drawn as small spheres.
     lines : list[tuple[(3,), (3,), str]]
         Reference segments (start, end, colour), e.g. the pupil and corner lines.
+    note : str
+        A small line of text at the panel's lower right (e.g. a colour key).
     """
 
     vertices: np.ndarray
@@ -48,6 +50,7 @@ class FacePanel:
     bands: list["MuscleBand"] = field(default_factory=list)
     injections: list["InjectionMark"] = field(default_factory=list)
     azimuth_deg: float = 0.0
+    note: str = ""
 
 
 @dataclass
@@ -104,21 +107,37 @@ def _polydata(pv, vertices, faces):
     return pv.PolyData(np.asarray(vertices, dtype=float), cells)
 
 
-def _mouth_cavity(pv, face: Face):
-    """A dark disc behind the mouth slit, seen when the lips part."""
-    left, right = face.landmark_position("cheilion_left"), face.landmark_position("cheilion_right")
-    centre = 0.5 * (left + right) - np.array([0.0, 0.0, 16.0])
-    disc = pv.Disc(center=(0.0, 0.0, 0.0), inner=0.0, outer=1.0, normal=(0.0, 0.0, 1.0), c_res=48)
-    disc.points *= np.array([0.75 * np.linalg.norm(left - right), 10.0, 1.0])
-    disc.points += centre
-    return disc
+def _mouth_cavity(pv, face: Face, shape: np.ndarray):
+    """A dark backdrop behind the mouth slit of ``shape``, seen when the lips part.
+
+    A rectangle a little wider than the (deformed) mouth, just behind its corners:
+    close enough that a turned view sees no gap beside it, narrow enough that it
+    never shows outside the cheeks.
+    """
+    left = shape[face.landmark_index("cheilion_left")]
+    right = shape[face.landmark_index("cheilion_right")]
+    centre = 0.5 * (left + right)
+    centre[2] = min(left[2], right[2]) - 5.0
+    direction = (left - right) * np.array([1.0, 1.0, 0.0])
+    width = float(np.linalg.norm(direction)) + 10.0
+    return pv.Plane(center=centre, direction=(0.0, 0.0, 1.0), i_size=width, j_size=26.0, i_resolution=1,
+                    j_resolution=1)
+
+
+def strength_colour(remaining: float) -> tuple[float, float, float]:
+    """RGB for a muscle keeping ``remaining`` of its force: green (1) -> yellow (0.55) -> red (0.1 and less)."""
+    from ..pharmacology import bont_params
+
+    loss = float(np.clip((1.0 - remaining) / bont_params().emax, 0.0, 1.0))  # emax: the largest loss BoNT-A gives
+    green, yellow, red = np.array([0.15, 0.65, 0.2]), np.array([0.95, 0.8, 0.1]), np.array([0.85, 0.1, 0.1])
+    rgb = green + (yellow - green) * loss / 0.5 if loss < 0.5 else yellow + (red - yellow) * (loss - 0.5) / 0.5
+    return tuple(float(c) for c in rgb)
 
 
 def _add_overlays(pv, plotter, panel: FacePanel) -> None:
     for band in panel.bands:
         line = pv.lines_from_points(np.asarray(band.points, float))
-        colour = (1.0 - band.remaining, 0.75 * band.remaining + 0.1, 0.15)  # red = weakened, green = full
-        plotter.add_mesh(line.tube(radius=1.2), color=colour, opacity=0.85)
+        plotter.add_mesh(line.tube(radius=0.8, n_sides=10), color=strength_colour(band.remaining), opacity=0.8)
     for mark in panel.injections:
         centre = np.asarray(mark.point, float) + np.array([0.0, 0.0, 1.5])
         plotter.add_mesh(pv.Sphere(radius=0.6 + 0.5 * np.sqrt(mark.units), center=centre), color="purple")
@@ -137,19 +156,51 @@ def _add_scale_bar(pv, plotter, face: Face) -> None:
                              shape=None, show_points=False, always_visible=True)
 
 
-def render_panels(
+@dataclass
+class PanelScene:
+    """A set-up off-screen plotter: one face mesh and one title per panel.
+
+    Animations move a face (:meth:`set_shape`), change a title (:meth:`set_title`)
+    and take another screenshot instead of building a new scene.
+    """
+
+    plotter: object
+    face: Face
+    meshes: list
+    titles: list
+    cavities: list
+
+    def set_shape(self, k: int, vertices: np.ndarray) -> None:
+        """Move panel ``k``'s face (and its mouth backdrop) to ``vertices`` (n, 3), mm."""
+        self.meshes[k].points = np.asarray(vertices, float)
+        self.meshes[k].compute_normals(inplace=True, cell_normals=False, split_vertices=False)
+        self.cavities[k].points = _mouth_cavity(pyvista(), self.face, vertices).points
+
+    def set_title(self, k: int, text: str) -> None:
+        """Change panel ``k``'s title (an edge annotation, or a plain text actor)."""
+        actor = self.titles[k]
+        if hasattr(actor, "SetInput"):
+            actor.SetInput(text)
+        else:
+            actor.SetText(7, text)  # vtkCornerAnnotation.UpperEdge
+
+    def image(self) -> np.ndarray:
+        """The rendered picture, (height, width, 3) uint8 RGB."""
+        self.plotter.render()
+        return np.asarray(self.plotter.screenshot(return_img=True))[..., :3]
+
+    def close(self) -> None:
+        self.plotter.close()
+
+
+def build_scene(
     face: Face,
     panels: list[FacePanel],
-    path: Path | str,
     columns: int | None = None,
     panel_size: tuple[int, int] = (520, 560),
     azimuth_deg: float = 0.0,
-) -> Path:
-    """Render ``panels`` in a grid to a PNG at ``path`` (written whole or not at all).
-
-    The camera looks at the face from the front (+z), so the patient's right
-    is on the viewer's left; every panel says so with R and L labels.
-    """
+) -> PanelScene:
+    """Set up ``panels`` in a grid on one off-screen plotter (see :func:`render_panels`)."""
     pv = pyvista()
     columns = columns or len(panels)
     rows = int(np.ceil(len(panels) / columns))
@@ -161,7 +212,9 @@ def render_panels(
     span = np.ptp(face.vertices[:, 1])
     # Fit the face's height, or its width (plus the scale bar) in narrow panels.
     half_height = 0.56 * max(span, (np.ptp(face.vertices[:, 0]) + 30.0) * panel_size[1] / panel_size[0])
-    plotter = pv.Plotter(off_screen=True, shape=(rows, columns), window_size=size, border=False)
+    plotter = pv.Plotter(off_screen=True, shape=(rows, columns), window_size=size,
+                         border=len(panels) > 1, border_color="lightgray", border_width=1.0)
+    meshes, titles, cavities = [], [], []
     for k, panel in enumerate(panels):
         plotter.subplot(k // columns, k % columns)
         plotter.set_background("white")
@@ -175,7 +228,10 @@ def render_panels(
                              scalar_bar_args={"vertical": True, "title": "change (mm)", "position_x": 0.86,
                                               "height": 0.5, "position_y": 0.25, "title_font_size": 12,
                                               "label_font_size": 10, "color": "black"})
-        plotter.add_mesh(_mouth_cavity(pv, face), color=(0.22, 0.06, 0.07))
+        meshes.append(mesh)
+        cavity = _mouth_cavity(pv, face, panel.vertices)
+        plotter.add_mesh(cavity, color=(0.22, 0.06, 0.07))
+        cavities.append(cavity)
         _add_overlays(pv, plotter, panel)
         _add_scale_bar(pv, plotter, face)
         for name, point in panel.marks.items():
@@ -183,10 +239,12 @@ def render_panels(
             plotter.add_mesh(pv.Sphere(radius=1.3, center=point), color=CORNER_COLOURS[side])
         for start, end, colour in panel.lines:
             plotter.add_mesh(pv.Line(start, end), color=colour, line_width=3)
-        plotter.add_text(panel.title, position="upper_edge", font_size=11, color="black")
+        titles.append(plotter.add_text(panel.title, position="upper_edge", font_size=11, color="black"))
         plotter.add_text("R", position="left_edge", font_size=18, color="crimson")
         plotter.add_text("L", position="right_edge", font_size=18, color="royalblue")
         plotter.add_text("R / L: patient's right / left", position="lower_left", font_size=8, color="dimgray")
+        if panel.note:
+            plotter.add_text(panel.note, position="lower_right", font_size=8, color="dimgray")
         plotter.camera_position = [
             (centre[0], centre[1], centre[2] + 3.2 * span),
             (centre[0], centre[1], centre[2]),
@@ -195,6 +253,24 @@ def render_panels(
         plotter.camera.azimuth = azimuth_deg + panel.azimuth_deg
         plotter.enable_parallel_projection()
         plotter.camera.parallel_scale = half_height
-    out = write_atomically(Path(path), lambda tmp: plotter.screenshot(str(tmp)))
-    plotter.close()
-    return out
+    return PanelScene(plotter, face, meshes, titles, cavities)
+
+
+def render_panels(
+    face: Face,
+    panels: list[FacePanel],
+    path: Path | str,
+    columns: int | None = None,
+    panel_size: tuple[int, int] = (520, 560),
+    azimuth_deg: float = 0.0,
+) -> Path:
+    """Render ``panels`` in a grid to a PNG at ``path`` (written whole or not at all).
+
+    The camera looks at the face from the front (+z), so the patient's right
+    is on the viewer's left; every panel says so with R and L labels.
+    """
+    scene = build_scene(face, panels, columns, panel_size, azimuth_deg)
+    try:
+        return write_atomically(Path(path), lambda tmp: scene.plotter.screenshot(str(tmp)))
+    finally:
+        scene.close()

@@ -9,7 +9,6 @@ patient with an over-toned right DAO (tone 8) and a strong left zygomaticus majo
 import json
 from pathlib import Path
 
-import numpy as np
 
 from facesim.calibration import simulated_landmarks
 from facesim.landmark_input import emotrics_text, facesim_to_image, ibug_from_named, ibug_text
