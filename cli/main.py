@@ -15,6 +15,7 @@ from .report import report
 from .simulate import simulate
 from .mesh import mesh_app
 from .plan import plan
+from .train import train
 
 app = typer.Typer(
     name="facesim",
@@ -47,4 +48,5 @@ app.command()(simulate)
 app.command()(plan)
 app.command()(render)
 app.command()(report)
+app.command()(train)
 app.add_typer(mesh_app, name="mesh")

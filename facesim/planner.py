@@ -27,6 +27,7 @@ from .dose_table import DoseTable, shot_sigma_mm
 from .errors import InputError
 from .metrics import METRIC_LANDMARKS, frontal_coordinates
 from .model import FaceModel
+from .planner_kernel import evaluate_pairs, hill_table
 from .pharmacology import effective_dose, ed50_u, force_loss, site_dose, to_ona_units
 from .scenario import Scenario
 from .sites import named_sites, site_target, unknown_site_message
@@ -247,18 +248,8 @@ class PlanningProblem:
         coords = np.tile(self._c0, 2) + (r.base8 - np.tile(self._c0, 2)) + np.einsum("ktm,ktmc->ktc",
                                                                                       (1.0 - loss) - r.g0, r.w8)
         out = corner_asymmetry(coords)
-        out["over"] = self._overcorrected(out, r.baseline)
+        out["over"] = overcorrected(out, r.baseline, self.settings.overcorrection_mm)
         out["loss"] = loss
-        return out
-
-    def _overcorrected(self, met: dict[str, np.ndarray], baseline: dict[str, np.ndarray]) -> np.ndarray:
-        """The other side now stronger than overcorrection_mm, where it was the weaker before."""
-        s = self.settings
-        out = np.zeros(np.shape(met["asym"]), bool)
-        for key in ("rest_dev", "smile_dev", "exc_diff"):
-            before = baseline[key]
-            flipped = (np.sign(met[key]) == -np.sign(before)) & (np.abs(before) >= 0.5 * s.overcorrection_mm)
-            out |= flipped & (np.abs(met[key]) > s.overcorrection_mm)
         return out
 
     # -- the search: every plan, every sample, at the peak ---------------------------------
@@ -269,8 +260,9 @@ class PlanningProblem:
     # per dose level), those only site b changes, and the muscles both change by
     # more than JOINT_CHANGE, evaluated on the joint grid of the two doses.
 
-    def search(self, progress: Callable[[int, int], None] | None = None) -> PlanSet:
-        """Evaluate every candidate plan for every sample at the peak day."""
+    def search(self, progress: Callable[[int, int], None] | None = None, day: float | None = None) -> PlanSet:
+        """Evaluate every candidate plan for every sample on one day (default: the peak day)."""
+        self._day = float(self.settings.peak_day if day is None else day)
         self._terms: dict[int, tuple] = {}
         n = len(self.sites)
         groups = [()] + [(i,) for i in range(n)]
@@ -286,7 +278,7 @@ class PlanningProblem:
     def _site_terms(self, i: int):
         """Site i at every dose level: reached muscles, doses, losses, coordinate terms, strong mask."""
         if i not in self._terms:
-            r = self.response([self.settings.peak_day])
+            r = self.response([self._day])
             site = self.sites[i]
             levels = site.levels_u
             sig = shot_sigma_mm(levels[:, None], "onabotulinumtoxinA", self.samples.spread[None, :])  # (L, K)
@@ -297,51 +289,61 @@ class PlanningProblem:
             dg = r.g0[None, :, 0, :] - (1.0 - loss)  # force factor lost beyond the baseline
             change = dg.max(axis=(0, 1))
             reached = np.flatnonzero(change > REACHED_CHANGE)
-            terms = -np.einsum("lkm,kmc->lkc", dg[..., reached], r.w8[:, 0, reached, :])  # (L, K, 8)
+            terms = -np.matmul(dg[..., reached].transpose(1, 0, 2), r.w8[:, 0, reached, :]).transpose(1, 0, 2)
             self._terms[i] = (reached, dose[..., reached], loss[..., reached], terms, change[reached] > self.joint_change,
                               dg[..., reached])
         return self._terms[i]
 
     def _search_group(self, combo: tuple[int, ...]):
+        """Every dose combination of the sites ``combo`` (0, 1 or 2 sites), every sample."""
         s = self.settings
-        r = self.response([s.peak_day])
-        base = r.base8[:, 0]  # (K, 8)
+        r = self.response([self._day])
         k_n = self.samples.size
         watched = self._watched(combo)
-        if not combo:
-            coords, levels = base[None], np.zeros((1, 0))
-            side, side_id = np.zeros((1, k_n), bool), np.full((1, k_n), -1)
-        elif len(combo) == 1:
-            reached, _, loss, terms, _, _ = self._site_terms(combo[0])
-            coords, levels = base[None] + terms, self.sites[combo[0]].levels_u[:, None]
-            side, side_id = self._side(loss, reached, watched)
+        sides = [self._site_terms(i) for i in combo] + [None] * (2 - len(combo))
+        if sides[1] is None or sides[0] is None:
+            shared = np.zeros(0, int)
         else:
-            a, b = combo
-            ra, da, la, ta, strong_a, ga = self._site_terms(a)
-            rb, db, lb, tb, strong_b, gb = self._site_terms(b)
-            shared = np.intersect1d(ra[strong_a], rb[strong_b])
-            coords = base[None, None] + ta[:, None] + tb[None]  # (La, Lb, K, 8)
-            side_a, id_a = self._side(la, ra, watched)
-            side_b, id_b = self._side(lb, rb, watched)
-            side = side_a[:, None] | side_b[None]
-            side_id = np.where(side_a[:, None], id_a[:, None], id_b[None])
-            if len(shared):
-                ia, ib = np.searchsorted(ra, shared), np.searchsorted(rb, shared)
-                dose = da[:, None][..., ia] + db[None][..., ib] + r.d0[:, 0, shared]
-                loss = self._loss(dose[..., None, :], shared)[..., 0, :]  # (La, Lb, K, s)
-                joint = r.g0[:, 0, shared] - (1.0 - loss)
-                # replace the additive terms of the shared muscles by the joint one
-                correction = joint - ga[:, None][..., ia] - gb[None][..., ib]
-                coords = coords - np.einsum("abkm,kmc->abkc", correction, r.w8[:, 0, shared, :])
-                side_s, id_s = self._side(loss, shared, watched)
-                side_id = np.where(side_s & ~side, id_s, side_id)
-                side = side | side_s
-            levels = np.stack(np.meshgrid(self.sites[a].levels_u, self.sites[b].levels_u, indexing="ij"), -1)
-            keep = (levels.sum(-1) <= s.max_total_u + 1e-9).ravel()
-            levels = levels.reshape(-1, 2)[keep]
-            coords = coords.reshape(-1, k_n, 8)[keep]
-            side, side_id = side.reshape(-1, k_n)[keep], side_id.reshape(-1, k_n)[keep]
-        return self._summarise(combo, levels, coords, side, side_id, r.baseline)
+            shared = np.intersect1d(sides[0][0][sides[0][4]], sides[1][0][sides[1][4]])
+        args = []
+        for term in sides:
+            if term is None:  # an empty partner: one level with no effect
+                args.append((np.zeros((1, k_n, 8)), np.zeros((1, k_n, len(shared))), np.zeros((1, k_n, len(shared))),
+                             np.full((1, k_n), -1)))
+                continue
+            reached, dose, loss, terms, _, dg = term
+            own = ~np.isin(reached, shared)
+            cols = np.searchsorted(reached, shared)
+            side, side_id = self._side(loss[..., own], reached[own], watched)
+            args.append((terms, dose[..., cols], dg[..., cols], np.where(side, side_id, -1)))
+        (ta, da, ga, side_a), (tb, db, gb, side_b) = args
+        levels_a = self.sites[combo[0]].levels_u if combo else np.zeros(1)
+        levels_b = self.sites[combo[1]].levels_u if len(combo) == 2 else np.zeros(1)
+        total = levels_a[:, None] + levels_b[None, :]
+        plan_a, plan_b = np.nonzero(total <= s.max_total_u + 1e-9)
+        k = self.samples
+        base = r.baseline
+        quant, n_target, n_over, n_side, side_muscle = evaluate_pairs(
+            plan_a, plan_b, r.base8[:, 0], ta, tb, da, db, ga, gb,
+            np.ascontiguousarray(r.d0[:, 0, shared]), np.ascontiguousarray(r.g0[:, 0, shared]),
+            np.ascontiguousarray(r.w8[:, 0, shared, :]), 1.0 / (k.ed50[:, None] * self.ed50[None, shared]),
+            *self._hill_table(),
+            shared.astype(np.int64), watched[shared], side_a.astype(np.int64), side_b.astype(np.int64),
+            s.side_effect_loss, np.stack([base["rest_dev"][:, 0], base["smile_dev"][:, 0], base["exc_diff"][:, 0]], 1),
+            s.threshold_mm, s.overcorrection_mm, len(self.model.muscle_ids))
+        n_plans = len(plan_a)
+        sites = np.full((n_plans, 2), -1)
+        units = np.zeros((n_plans, 2))
+        for j, (site, levels, idx) in enumerate(zip(combo, (levels_a, levels_b), (plan_a, plan_b))):
+            sites[:, j] = site
+            units[:, j] = levels[idx]
+        return (sites, units, units.sum(axis=1), n_target / k_n, n_over / k_n, quant[:, 1], quant[:, 0], quant[:, 2],
+                n_side / k_n, side_muscle)
+
+    def _hill_table(self):
+        if not hasattr(self, "_table"):
+            self._table = hill_table(self.samples.emax, self.samples.hill_n)
+        return self._table
 
     def _watched(self, combo) -> np.ndarray:
         """(M,) bool: muscles whose loss is a side effect for this site combination."""
@@ -357,21 +359,16 @@ class PlanningProblem:
         over = loss[..., cols] - self.settings.side_effect_loss
         return over.max(axis=-1) > 0, muscles[cols][over.argmax(axis=-1)]
 
-    def _summarise(self, combo, levels, coords, side, side_id, baseline):
-        s = self.settings
-        n_plans = len(levels)
-        sites = np.full((n_plans, 2), -1)
-        units = np.zeros((n_plans, 2))
-        sites[:, :len(combo)] = combo
-        units[:, :len(combo)] = levels
-        met = corner_asymmetry(coords)
-        base0 = {key: v[:, 0] for key, v in baseline.items()}
-        over = self._overcorrected(met, base0)
-        q10, med, q90 = np.quantile(met["asym"], [0.1, 0.5, 0.9], axis=1)
-        counts = np.stack([(side_id == m).sum(axis=1) for m in range(len(self.model.muscle_ids))], axis=1)
-        side_muscle = np.where(side.any(axis=1), counts.argmax(axis=1), -1)
-        return (sites, units, units.sum(axis=1), (met["asym"] < s.threshold_mm).mean(axis=1), over.mean(axis=1),
-                med, q10, q90, side.mean(axis=1), side_muscle)
+
+def overcorrected(met: dict[str, np.ndarray], before: dict[str, np.ndarray], limit_mm: float) -> np.ndarray:
+    """Over-correction per sample (and day): the side that was the weaker by at least half of
+    ``limit_mm`` is now the stronger by more than ``limit_mm``, in the rest height, the smile height
+    or the excursion difference. (The search kernel applies the same rule.)"""
+    out = np.zeros(np.shape(met["asym"]), bool)
+    for key in ("rest_dev", "smile_dev", "exc_diff"):
+        flipped = (np.sign(met[key]) == -np.sign(before[key])) & (np.abs(before[key]) >= 0.5 * limit_mm)
+        out |= flipped & (np.abs(met[key]) > limit_mm)
+    return out
 
 
 def corner_asymmetry(c: np.ndarray) -> dict[str, np.ndarray]:

@@ -204,8 +204,9 @@ class ScenarioSimulation:
             dao = sum(self._delivered(i)[ids.index(f"dao_{side}")] for _, i in planned)
             dli = sum(self._delivered(i)[ids.index(f"dli_{side}")] for _, i in planned)
             if dao > 0.25 and dli > DLI_SHARE_LIMIT * dao:
-                out.append(f"the {side} DLI receives {dli / dao:.0%} of the {side} DAO's dose (> 20 %): risk of a "
-                           "lower-lip drop on that side; inject more laterally and superficially")
+                out.append(f"the {side} DLI gets {dli:.1f} U against {dao:.1f} U for the {side} DAO (more than 20 % "
+                           "of the DAO's dose; units as if injected into each muscle): risk of a lower-lip drop on "
+                           "that side; inject more laterally and superficially")
         if planned:
             days = np.arange(0.0, 181.0, 1.0)
             loss = 1.0 - self.force_factor(days, [i for _, i in planned]).min(axis=0)

@@ -1,0 +1,197 @@
+"""`facesim train`: practise on a case, get an honest score and feedback against the conservative plan."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from facesim import DISCLAIMER
+from facesim.errors import InputError
+from facesim.outputs import write_atomically
+from facesim.planner import PlannerSettings
+from facesim.timeline import build_model
+from facesim.training_answer import (
+    Answer,
+    AnswerShot,
+    parse_shots,
+    parse_site_text,
+    path_name,
+    paths,
+)
+from facesim.training_cases import (
+    CAUSES,
+    TrainingCase,
+    bundled_names,
+    cause_name,
+    find_case,
+    random_case,
+)
+
+from .errors import reports_errors
+
+T = TypeVar("T")
+SITE_HELP = ("a named site (dao_right), a shifted site (dao_right shift -10,0,0 = 10 mm medial), "
+             "a landmark + offset (cheilion_right 4.3,-25,0) or a point (point -31.3,-45,0); empty when done")
+
+
+def _ask(prompt: str, parse: Callable[[str], T], default: str | None = None) -> T:
+    """Prompt until ``parse`` accepts the text; its InputError is shown and the question asked again."""
+    while True:
+        text = typer.prompt(prompt, default=default, show_default=default not in (None, ""))
+        try:
+            return parse(text)
+        except InputError as exc:
+            typer.echo(f"  {exc}; try again")
+
+
+def _units(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"units {text!r} is not a number; give a dose such as 2.5") from None
+
+
+def prompt_answer() -> Answer:
+    """Ask for the cause, the plan and (for toxin) each shot at prompts; bad entries are asked again."""
+    cause = _ask(f"Cause type ({', '.join(CAUSES)})", cause_name)
+    plan = _ask(f"Plan ({', '.join(paths())})", path_name)
+    if plan != "inject":
+        return Answer(cause, plan)
+    from facesim.pharmacology import product as find_product
+
+    prod = _ask("Product", lambda t: find_product(t).name, default="onabotulinumtoxinA")
+    shots: list[AnswerShot] = []
+    typer.echo(f"Sites: {SITE_HELP}.")
+    while True:
+        site = _ask(f"Injection {len(shots) + 1} site", _site_keys(prod, bool(shots)), default="")
+        if site is None:
+            return Answer(cause, plan, tuple(shots))
+        shot = _ask("  units", 
+                    lambda t, site=site: parse_shots([{**site, "units": _units(t), "product": prod}], "your shot")[0])
+        shots.append(shot)
+
+
+def _site_keys(prod: str, may_stop: bool) -> Callable[[str], dict | None]:
+    def parse(text: str) -> dict | None:
+        if not text.strip():
+            if may_stop:
+                return None
+            raise InputError("give at least one site (or answer a plan other than inject)")
+        keys = parse_site_text(text)
+        parse_shots([{**keys, "units": 1.0, "product": prod}], "your shot")  # checks the site now
+        return keys
+    return parse
+
+
+def _choose_case(case: str | None, random_: bool, seed: int) -> TrainingCase:
+    if case and random_:
+        raise InputError("give --case NAME or --random, not both")
+    return find_case(case) if case else random_case(seed)
+
+
+@reports_errors
+def train(
+    case: Annotated[str | None, typer.Option(help="A bundled case (a file stem in scenarios/, or its letter: b, c1), "
+                                                  "random-<seed>, or <kind>-<seed> with kind muscular, skeletal, "
+                                                  "habit, neurogenic or balanced.")] = None,
+    random_: Annotated[bool, typer.Option("--random", help="A generated case of a kind drawn from --seed "
+                                                           "(the default when --case is not given).")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the generated case and of the uncertainty samples.")] = 0,
+    answer: Annotated[Path | None, typer.Option(exists=True, dir_okay=False,
+                                                help="Answer file (TOML or JSON) instead of prompts; see below.")] = None,
+    log: Annotated[Path | None, typer.Option(dir_okay=False, help="Session log (JSON): the attempt is appended "
+                                                                  "and per-skill summaries updated.")] = None,
+    pictures: Annotated[bool | None, typer.Option("--pictures/--no-pictures",
+                                                  help="Render the case and both plans (default: on at prompts, "
+                                                       "off with --answer).")] = None,
+    out: Annotated[Path | None, typer.Option(file_okay=False, help="Directory for pictures and result.json "
+                                                                   "(default for pictures: facesim-out/train/<case>).")]
+    = None,
+    samples: Annotated[int | None, typer.Option(min=1, help="Uncertainty samples (default 200).")] = None,
+    vertices: Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face.")] = None,
+    list_cases: Annotated[bool, typer.Option("--list", help="List the bundled cases and exit.")] = False,
+) -> None:
+    """Practise on a case: see the patient, answer the cause and a plan, get a score (0-100) and feedback
+    against the reference conservative plan. Injecting a neurogenic case, or above a per-site maximum, scores 0.
+
+    \b
+    Answer file (TOML, or JSON with the same keys):
+      cause = "muscular"   # muscular | skeletal | habit | neurogenic | iatrogenic | tissue | none
+      plan = "inject"      # inject | no injection | refer | orthodontic | filler | lift |
+                           # habit correction | re-education | wait
+      [[injection]]        # as in a scenario: site | landmark + offset_mm | point_mm; units; product
+      site = "dao_right"   # optional: shift_mm = [lateral, superior, anterior]; target = muscle id
+      units = 2.5
+    """
+    from facesim.training import add_attempt, attempt_record, case_view, load_log
+    from facesim.training_answer import load_answer
+    from facesim.training_score import CaseEvaluator
+
+    console = Console()
+    if list_cases:
+        for name in bundled_names():
+            console.print(name)
+        console.print("generated: random-<seed>, muscular-<seed>, skeletal-<seed>, habit-<seed>, neurogenic-<seed>, "
+                      "balanced-<seed>")
+        return
+    chosen = _choose_case(case, random_, seed)
+    given = load_answer(answer) if answer is not None else None
+    settings = PlannerSettings.default(samples=samples, seed=seed)
+    show_pictures = pictures if pictures is not None else given is None
+    folder = out if out is not None else Path("facesim-out") / "train" / chosen.name
+    with console.status("building the face and its response basis..."):
+        model = build_model(chosen.scenario, vertices)
+    view = case_view(model, chosen)
+    console.print(f"[bold]Case {chosen.name}[/bold] ({view.sex})")
+    for line in view.history:
+        console.print(f"  history: {line}")
+    for line in view.lines():
+        console.print(f"  {line}")
+    if show_pictures:
+        _picture(console, "case (rest, smile)", lambda: _case_picture(model, chosen, folder / "case.png"))
+    with console.status("searching the reference conservative plan..."):
+        evaluator = CaseEvaluator(model, chosen, settings)
+    result = evaluator.score(given if given is not None else prompt_answer())
+    colour = {"excellent": "green", "good": "green", "fair": "yellow"}.get(result.verdict, "red")
+    console.print(f"\n[bold {colour}]Score {result.score:g}/100 ({result.verdict})[/bold {colour}]  your answer: "
+                  f"{result.answer.cause}; {result.answer.describe()}")
+    console.print("  " + ", ".join(f"{k} {v:g}/{result.max_parts[k]:g}" for k, v in result.parts.items()))
+    for line in result.feedback:
+        console.print(f"- {line}")
+    if show_pictures and result.outcome is not None and result.reference_outcome is not None:
+        from facesim.training_pictures import compare_picture
+
+        _picture(console, "your plan and the reference, before/after",
+                 lambda: compare_picture(result.outcome, result.reference_outcome, folder / "compare.png"))
+    if out is not None:
+        target = write_atomically(out / "result.json",
+                                  lambda p: p.write_text(json.dumps(result.as_dict(), indent=2) + "\n"))
+        console.print(f"wrote {target}")
+    if log is not None:
+        updated = add_attempt(load_log(log), attempt_record(result, chosen.seed))
+        write_atomically(log, lambda p: p.write_text(json.dumps(updated, indent=2) + "\n"))
+        summary = updated["summary"]
+        skills = ", ".join(f"{k} {v['mean']:g}" for k, v in summary["skills"].items() if v["mean"] is not None)
+        console.print(f"log {log}: {summary['attempts']} attempts, mean score {summary['mean_score']:g}; "
+                      f"skills: {skills}; weakest: {summary['weakest_skill']}")
+    console.print(f"[dim]{DISCLAIMER}[/dim]")
+
+
+def _case_picture(model, case: TrainingCase, path: Path) -> Path:
+    from facesim.timeline import ScenarioSimulation
+    from facesim.training_pictures import case_picture
+
+    return case_picture(ScenarioSimulation(model, case.scenario), path)
+
+
+def _picture(console: Console, what: str, make: Callable[[], Path]) -> None:
+    """Render a picture; if rendering is not available here, say so and go on without it."""
+    try:
+        console.print(f"picture, {what}: {make()}")
+    except (ImportError, RuntimeError, OSError) as exc:
+        console.print(f"[yellow]pictures skipped[/yellow] ({exc}); use --no-pictures to skip them")

@@ -1,0 +1,61 @@
+"""`facesim train`: interactive prompts, answer files, the session log."""
+
+import json
+
+from typer.testing import CliRunner
+
+from cli.main import app
+
+FAST = ["--vertices", "3000", "--samples", "40", "--no-pictures"]
+runner = CliRunner()
+
+
+def test_interactive_answers_on_stdin_with_bad_entries_asked_again(tmp_path):
+    log = tmp_path / "log.json"
+    feed = "musc\nmuscular\ninject\n\nfoo_right\ndao_right\n-2\nabc\n2.5\n\n\n"
+    result = runner.invoke(app, ["train", "--case", "j", *FAST, "--log", str(log)], input=feed)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "did you mean 'muscular'" in out and "unknown site 'foo_right'" in out
+    assert "dose > 0" in out and "not a number" in out
+    assert "Score 100/100" in out.replace("\n", " ")
+    data = json.loads(log.read_text())
+    assert data["summary"]["attempts"] == 1 and data["attempts"][0]["answer"]["injection"][0]["site"] == "dao_right"
+
+
+def test_interactive_refer_on_a_neurogenic_case(tmp_path):
+    result = runner.invoke(app, ["train", "--case", "e", *FAST], input="neurogenic\nrefer\n")
+    assert result.exit_code == 0, result.output
+    assert "Score 100/100" in result.output and "neurologist" in result.output
+
+
+def test_answer_file_batch_writes_result_and_appends_to_the_log(tmp_path):
+    answer = tmp_path / "answer.toml"
+    answer.write_text('cause = "muscular"\n[[injection]]\nsite = "zygomaticus_major_right"\nunits = 8.0\n')
+    log = tmp_path / "log.json"
+    for _ in range(2):
+        result = runner.invoke(app, ["train", "--case", "j", *FAST, "--answer", str(answer), "--log", str(log),
+                                     "--out", str(tmp_path / "out")])
+        assert result.exit_code == 0, result.output
+    payload = json.loads((tmp_path / "out" / "result.json").read_text())
+    assert payload["case"] == "j_plan_overtoned_right_dao" and payload["truth"]["cause"] == "muscular"
+    summary = json.loads(log.read_text())["summary"]
+    assert summary["attempts"] == 2 and summary["skills"]["placement"]["attempts"] == 2
+
+
+def test_same_seed_same_case_and_score(tmp_path):
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps({"cause": "none", "plan": "no injection"}))
+    runs = [runner.invoke(app, ["train", "--random", "--seed", "11", *FAST, "--answer", str(answer)])
+            for _ in range(2)]
+    assert all(r.exit_code == 0 for r in runs), runs[0].output
+    assert runs[0].output == runs[1].output and "Case random-11" in runs[0].output
+
+
+def test_bad_options_are_one_line_errors(tmp_path):
+    both = runner.invoke(app, ["train", "--case", "j", "--random", *FAST])
+    assert both.exit_code == 2 and "not both" in both.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('cause = "muscular"\n[[injection]]\nsite = "dao_right"\nunits = -1\n')
+    result = runner.invoke(app, ["train", "--case", "j", *FAST, "--answer", str(bad)])
+    assert result.exit_code == 2 and "dose > 0" in result.output
