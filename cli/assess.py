@@ -104,8 +104,7 @@ def assess(
     vertices: Annotated[int, typer.Option(min=200, help="Resolution of the built-in face.")] = DEFAULT_N_VERTICES,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
 ) -> None:
-    """Measure a patient from rest and smile landmarks, sort the cause of the asymmetry,
-    and calibrate muscle strengths and tones to the measurements."""
+    """Measure a patient from rest and smile landmarks, sort the cause of the asymmetry, and calibrate muscle strengths and tones to the measurements."""
     if out is not None:
         check_writable(out, force)
     scale = Scale(mm_per_px=scale_mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)

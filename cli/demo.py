@@ -70,8 +70,7 @@ def demo(
     vertices: Vertices = DEFAULT_VERTICES,
     force: Force = False,
 ) -> None:
-    """Simulate rest and smile on the built-in face for a symmetric patient and an
-    over-toned right DAO; print the corner metrics and write a picture."""
+    """Simulate rest and smile on the built-in face for a symmetric patient and an over-toned right DAO; print the corner metrics and write a picture."""
     check_writable(out, force)
     console = Console()
     with console.status("building the face and its response basis..."):

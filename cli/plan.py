@@ -36,7 +36,8 @@ def plans_table(report: PlanReport) -> Table:
         table.add_column(name, justify=justify)
     for p in report.ranked:
         units = p.product_units if report.product != "onabotulinumtoxinA" else p.units
-        sites = " + ".join(f"{s} {u:g}" for s, u in zip(p.sites, units)) or "no injection"
+        sites = " + ".join(f"{s} {u:g}{' mL' if n == 'mL' else ''}" for s, u, n in zip(p.sites, units, p.unit_names))
+        sites = sites or "no injection"
         band = p.asymmetry_at_peak
         again = "-" if p.retreatment_day is None else f"d{p.retreatment_day:g}"
         table.add_row(f"{p.rank}{'' if p.feasible else '*'}", sites, f"{band.median:.1f} [{band.q10:.1f}-{band.q90:.1f}]",
@@ -51,7 +52,7 @@ def print_report(console: Console, report: PlanReport) -> None:
     console.print(f"[bold {colour}]Recommendation: {report.recommendation}[/bold {colour}] — {report.reason}")
     if report.chosen:
         c = report.chosen
-        console.print("  " + ", ".join(f"{s}: {u:g} U" for s, u in zip(c.sites, c.units))
+        console.print("  " + ", ".join(f"{s}: {u:g} {n}" for s, u, n in zip(c.sites, c.units, c.unit_names))
                       + (f" (= {', '.join(f'{u:g}' for u in c.product_units)} {report.product} units)"
                          if report.product != "onabotulinumtoxinA" else ""))
         for day, bands in c.course.items():
@@ -90,20 +91,20 @@ def plan(
     samples: Annotated[int | None, typer.Option(min=1, help="Uncertainty samples (default 200).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed of the samples.")] = 0,
     product: Annotated[str | None, typer.Option(help="Show units of this product too (e.g. abo).")] = None,
+    filler: Annotated[bool, typer.Option("--filler", help="Also consider HA filler (mL) below each commissure.")] = False,
     out: Annotated[Path | None, typer.Option(help="Directory for plan.json, ranked_plans.csv and tradeoff.csv.")] = None,
     all_plans: Annotated[bool, typer.Option("--all-plans", help="Also write all_plans.csv (every evaluated plan).")] = False,
     vertices: Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face.")] = None,
     force: Force = False,
 ) -> None:
-    """Explore dose plans under uncertainty and recommend the least toxin that makes the
-    asymmetry stop being noticeable, with a staged start dose and a week-2 review."""
+    """Explore dose plans under uncertainty and recommend the least toxin that makes the asymmetry stop being noticeable, with a staged start dose and a week-2 review."""
     from facesim.pharmacology import product as find_product
     from facesim.plan_report import make_plan
 
     spec = load_scenario(scenario)
     settings = PlannerSettings.default(sites=_sites(sites), max_total_u=max_units, max_site_u=max_site_units,
                                        max_sites=max_sites, step_u=step, samples=samples, seed=seed,
-                                       product=find_product(product).name if product else None)
+                                       product=find_product(product).name if product else None, filler=filler or None)
     names = ["plan.json", "ranked_plans.csv", "tradeoff.csv"] + (["all_plans.csv"] if all_plans else [])
     targets = [check_writable(out / n, force) for n in names] if out is not None else []
     console = Console()
@@ -116,7 +117,8 @@ def plan(
     print_report(console, report)
     if targets:
         payload = report.as_dict()
-        ranked = [{"rank": p.rank, "sites": " + ".join(p.sites), "units": " + ".join(f"{u:g}" for u in p.units),
+        ranked = [{"rank": p.rank, "sites": " + ".join(p.sites),
+                   "amounts": " + ".join(f"{u:g} {n}" for u, n in zip(p.units, p.unit_names)),
                    "total_u": p.total_u, "feasible": p.feasible, "p_target": p.p_target,
                    "p_overcorrection": p.p_overcorrection, "p_side_effect": p.p_side_effect,
                    "asym_median_mm": p.asymmetry_at_peak.median, "asym_q10_mm": p.asymmetry_at_peak.q10,
@@ -126,8 +128,8 @@ def plan(
         write_atomically(targets[1], lambda p: _write_rows(p, ranked))
         write_atomically(targets[2], lambda p: _write_rows(p, report.tradeoff))
         if all_plans:
-            rows = [{"site_a": site_names[a] if a >= 0 else "", "units_a": ua,
-                     "site_b": site_names[b] if b >= 0 else "", "units_b": ub, "total_u": t, "p_target": pt,
+            rows = [{"site_a": site_names[a] if a >= 0 else "", "amount_a": ua,
+                     "site_b": site_names[b] if b >= 0 else "", "amount_b": ub, "total_toxin_u": t, "p_target": pt,
                      "p_overcorrection": po, "p_side_effect": ps, "asym_median_mm": md, "asym_q10_mm": lo,
                      "asym_q90_mm": hi}
                     for (a, b), (ua, ub), t, pt, po, ps, md, lo, hi in zip(

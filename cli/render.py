@@ -64,8 +64,7 @@ def render(
     vertices: Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face "
                                                                "(overrides the scenario).")] = None,
 ) -> None:
-    """Render before/after pictures of a scenario (rest and smile on chosen days), its timeline plot and,
-    with --animate, an animation. Every picture marks the patient's R and L."""
+    """Render before/after pictures of a scenario (rest and smile on chosen days), its timeline plot and, with --animate, an animation. Every picture marks the patient's R and L."""
     from facesim.render.animation import mp4_available, render_frames, write_gif, write_mp4
     from facesim.render.timeline_plot import plot_timeline
     from facesim.render.views import OVERLAYS, VIEWS, check_choices, render_before_after

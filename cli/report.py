@@ -30,8 +30,7 @@ def report(
     vertices: Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face "
                                                                "(overrides the scenario).")] = None,
 ) -> None:
-    """Write a report: pictures, timeline and plain-language milestones for the patient; metrics, plan,
-    assumptions with sources and uncertainty for the clinician."""
+    """Write a report: pictures, timeline and plain-language milestones for the patient; metrics, plan, assumptions with sources and uncertainty for the clinician."""
     spec = load_scenario(scenario, allow_high_dose) if plan is None else scenario_with_plan(scenario, plan,
                                                                                             allow_high_dose)
     check_writable(out, force)

@@ -116,8 +116,7 @@ def train(
     vertices: Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face.")] = None,
     list_cases: Annotated[bool, typer.Option("--list", help="List the bundled cases and exit.")] = False,
 ) -> None:
-    """Practise on a case: see the patient, answer the cause and a plan, get a score (0-100) and feedback
-    against the reference conservative plan. Injecting a neurogenic case, or above a per-site maximum, scores 0.
+    """Practise on a case: see the patient, answer the cause and a plan, get a score (0-100) and feedback against the reference conservative plan. Injecting a neurogenic case, or above a per-site maximum, scores 0.
 
     \b
     Answer file (TOML, or JSON with the same keys):

@@ -40,7 +40,8 @@ class RankedPlan:
 
     rank: int
     sites: list[str]
-    units: list[float]
+    units: list[float]  # U for toxin sites, mL for filler sites (see unit_names)
+    unit_names: list[str]
     product_units: list[float]
     total_u: float
     feasible: bool
@@ -95,7 +96,9 @@ def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | 
     over = over_pulling_muscles(problem.scenario)
     aimed = np.array([bool((row >= 0).any()) and all(problem.sites[j].muscle_id in over for j in row if j >= 0)
                       for row in plans.sites])
-    feasible, order = rank(plans, s, aimed)
+    is_filler = np.array([site.filler is not None for site in problem.sites] + [False])  # [-1]: no site
+    filler_ml = (plans.units * is_filler[plans.sites]).sum(axis=1)
+    feasible, order = rank(plans, s, aimed, filler_ml)
     baseline = problem.response([s.peak_day]).baseline
     untreated = Band.of(baseline["asym"][:, 0])
     warnings = _warnings(problem)
@@ -122,20 +125,20 @@ def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | 
     return report, plans, [site.name for site in problem.sites]
 
 
-def _shots(plans: PlanSet, i: int, scale: float = 1.0, step: float | None = None) -> list[Shot]:
+def _shots(problem: PlanningProblem, plans: PlanSet, i: int, scale: float = 1.0) -> list[Shot]:
+    """Plan i's shots, optionally scaled down (rounded down to each site's step, at least one step)."""
     out = []
     for site, units in zip(plans.sites[i], plans.units[i]):
         if site >= 0:
-            u = units * scale
-            if step:
-                u = max(step, np.floor(u / step + 1e-9) * step) if units > step else units
-            out.append(Shot(int(site), float(u)))
+            step = problem.sites[site].step
+            u = units if scale == 1.0 or units <= step else max(step, np.floor(units * scale / step + 1e-9) * step)
+            out.append(Shot(int(site), round(float(u), 6)))
     return out
 
 
 def _ranked(problem: PlanningProblem, plans: PlanSet, i: int, position: int, feasible: bool) -> RankedPlan:
     s = problem.settings
-    shots = _shots(plans, i)
+    shots = _shots(problem, plans, i)
     prod = product(s.product)
     sim = problem.simulate(shots, s.report_days)
     course = {f"{d:g}": {m: Band.of(sim[m][:, t]) for m in METRICS} for t, d in enumerate(s.report_days)}
@@ -145,7 +148,9 @@ def _ranked(problem: PlanningProblem, plans: PlanSet, i: int, position: int, fea
         rank=position,
         sites=[problem.sites[sh.site].name for sh in shots],
         units=[sh.units for sh in shots],
-        product_units=[round(sh.units * prod.units_per_ona_unit, 2) for sh in shots],
+        unit_names=[problem.sites[sh.site].unit for sh in shots],
+        product_units=[round(sh.units * (prod.units_per_ona_unit if problem.sites[sh.site].filler is None else 1.0), 2)
+                       for sh in shots],
         total_u=float(plans.total_u[i]),
         feasible=bool(feasible),
         p_target=float(plans.p_target[i]),
@@ -167,8 +172,8 @@ def _retreatment_day(daily_median: np.ndarray, s: PlannerSettings) -> float | No
 def _staged(problem: PlanningProblem, plans: PlanSet, i: int) -> StagedPlan:
     """Start below the full dose, review at week 2, touch up with the rest if still noticeable."""
     s = problem.settings
-    full = _shots(plans, i)
-    start = _shots(plans, i, s.start_fraction, s.step_u)
+    full = _shots(problem, plans, i)
+    start = _shots(problem, plans, i, s.start_fraction)
     review = problem.simulate(start, [s.review_day])
     touch = [Shot(f.site, round(f.units - st.units, 3), s.review_day) for f, st in zip(full, start)
              if f.units - st.units > 1e-9]

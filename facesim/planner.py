@@ -26,6 +26,10 @@ from .datafiles import bundled
 from .dose_table import DoseTable, shot_sigma_mm
 from .errors import InputError
 from .metrics import METRIC_LANDMARKS, frontal_coordinates
+from .anatomy import PointSpec, face_scale
+from .face import SIDES
+from .filler import FillerInjection
+from .landmark_stencil import landmark_stencils
 from .model import FaceModel
 from .planner_kernel import evaluate_pairs, hill_table
 from .pharmacology import effective_dose, ed50_u, force_loss, site_dose, to_ona_units
@@ -66,6 +70,7 @@ class PlannerSettings:
     max_side_effect_probability: float = 0.1
     start_fraction: float = 0.6
     review_day: float = 14.0
+    filler: bool = False  # add filler volumes at the commissure sites to the candidates
 
     @classmethod
     def default(cls, **overrides) -> "PlannerSettings":
@@ -95,24 +100,31 @@ class PlannerSettings:
             raise InputError(f"planner peak_day {self.peak_day} must be one of window_days {self.window_days}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Site:
-    """A candidate injection site on this face."""
+    """A candidate injection site on this face: toxin (levels in ona-equivalent U) or HA filler (mL)."""
 
     name: str
-    muscle_id: str
+    muscle_id: str  # the target muscle; "" for filler
     xy: np.ndarray
     deep: bool
-    levels_u: np.ndarray  # candidate doses, ona-equivalent U
+    levels: np.ndarray
     typical_u: tuple[float, float]
+    step: float
+    filler: FillerInjection | None = None  # 1 mL at this site (filler sites only)
+    field8: np.ndarray | None = None  # (8,) corner coordinates moved by 1 mL (rest and smile), mm
+
+    @property
+    def unit(self) -> str:
+        return "mL" if self.filler is not None else "U"
 
 
 @dataclass(frozen=True, eq=False)
 class PlanSet:
     """Every evaluated plan at the peak day, as arrays over plans (P).
 
-    sites : (P, 2) int, site index or -1; units : (P, 2) float, U
-    total_u : (P,); p_target, p_over, median, q10, q90 : (P,) over samples
+    sites : (P, 2) int, site index or -1; units : (P, 2) float, U (toxin sites) or mL (filler sites)
+    total_u : (P,) toxin units; p_target, p_over, median, q10, q90 : (P,) over samples
     p_side : (P,) chance of a side effect at the peak; side_muscle : (P,) int, the most frequent (-1 none)
     """
 
@@ -166,12 +178,6 @@ class PlanningProblem:
         self.sim = ScenarioSimulation(model, self.scenario)
         self.territories = self.sim.territories
         self.samples: ParameterSamples = sample_parameters(s.samples, s.seed)
-        self.sites = self._candidate_sites()
-        previous = self.sim.injections
-        xy = np.array([site.xy for site in self.sites] + [i.site_xy for i in previous]).reshape(-1, 2)
-        deep = np.array([site.deep for site in self.sites] + [i.depth == "deep" for i in previous], bool)
-        self.table = DoseTable(xy, deep, self.territories)
-        self.ed50 = np.array([ed50_u(t.muscle_id, scenario.patient.sex) for t in self.territories])
         rest_pts, basis = model.landmark_basis(METRIC_LANDMARKS)
         # The pupils sit on bone-tied skin, so the frontal frame is that of the rest mesh and the
         # corner coordinates are affine in the muscle forces.
@@ -180,6 +186,12 @@ class PlanningProblem:
         self._rot = np.stack([ex, [-ex[1], ex[0]]], axis=1)
         self._b = (basis[:, 2:4, :2] @ self._rot).reshape(len(model.muscle_ids), 4)  # (M, 4) mm per N
         self._c0 = coords0[2:4].reshape(4)
+        self.sites = self._candidate_sites()
+        previous = self.sim.injections
+        xy = np.array([site.xy for site in self.sites] + [i.site_xy for i in previous]).reshape(-1, 2)
+        deep = np.array([site.deep for site in self.sites] + [i.depth == "deep" for i in previous], bool)
+        self.table = DoseTable(xy, deep, self.territories)
+        self.ed50 = np.array([ed50_u(t.muscle_id, scenario.patient.sex) for t in self.territories])
         self._responses: dict[tuple, _Response] = {}
 
     # -- set-up ------------------------------------------------------------------
@@ -195,9 +207,29 @@ class PlanningProblem:
             typical, site_max = site_dose(muscle_id)
             top = min(site_max, s.max_site_u or site_max, s.max_total_u)
             levels = s.step_u * np.arange(1, int(np.floor(top / s.step_u + 1e-9)) + 1)
-            out.append(Site(name, muscle_id, np.asarray(xy, float), depth == "deep", levels, tuple(typical)))
+            out.append(Site(name, muscle_id, np.asarray(xy, float), depth == "deep", levels, tuple(typical), s.step_u))
         if not out:
             raise InputError("--sites: no candidate sites; name at least one, e.g. dao_right")
+        if s.filler:
+            out += self._filler_sites()
+        return out
+
+    def _filler_sites(self) -> list[Site]:
+        """One filler site below each commissure (planner.toml [filler])."""
+        cfg = bundled("planner")["filler"]
+        model = self.model
+        point = PointSpec(cfg["landmark"], tuple(cfg["offset_mm"]))
+        stencil = landmark_stencils(model.face, METRIC_LANDMARKS[2:4], model.tissue.areas)
+        out = []
+        for side in SIDES:
+            xyz = point.locate(model.face, side, face_scale(model.face, model.anatomy))
+            filler = FillerInjection(tuple(map(float, xyz)), 1.0, cfg["product_class"])
+            corners = (stencil @ filler.unit_field(model))[:, :2] @ self._rot  # (2, 2) mm per mL
+            step = float(cfg["step_ml"])
+            top = filler.filler_class.max_volume_ml
+            levels = step * np.arange(1, int(np.floor(top / step + 1e-9)) + 1)
+            out.append(Site(f"commissure_filler_{side}", "", xyz[:2], False, levels, (0.0, 0.0), step, filler,
+                            np.tile(corners.reshape(4), 2)))
         return out
 
     def response(self, days) -> _Response:
@@ -242,11 +274,15 @@ class PlanningProblem:
         """Metrics (K, T) and force loss (K, T, M) of one plan on ``days``, every sample (exact)."""
         r = self.response(days)
         dose = r.d0.copy()
+        filler = np.zeros((len(r.days), 8))
         for shot in shots:
-            dose += self._shot_dose(shot.site, shot.units, "onabotulinumtoxinA", shot.day, r.days)
+            site = self.sites[shot.site]
+            if site.filler is None:
+                dose += self._shot_dose(shot.site, shot.units, "onabotulinumtoxinA", shot.day, r.days)
+            else:
+                filler += shot.units * site.filler.course(r.days - shot.day)[0][:, None] * site.field8
         loss = self._loss(dose)
-        coords = np.tile(self._c0, 2) + (r.base8 - np.tile(self._c0, 2)) + np.einsum("ktm,ktmc->ktc",
-                                                                                      (1.0 - loss) - r.g0, r.w8)
+        coords = r.base8 + filler[None] + np.einsum("ktm,ktmc->ktc", (1.0 - loss) - r.g0, r.w8)
         out = corner_asymmetry(coords)
         out["over"] = overcorrected(out, r.baseline, self.settings.overcorrection_mm)
         out["loss"] = loss
@@ -277,10 +313,17 @@ class PlanningProblem:
 
     def _site_terms(self, i: int):
         """Site i at every dose level: reached muscles, doses, losses, coordinate terms, strong mask."""
+        if i not in self._terms and self.sites[i].filler is not None:
+            site, k_n = self.sites[i], self.samples.size
+            apparent = float(site.filler.course(np.array([self._day]))[0][0])  # mL seen per mL injected
+            terms = np.ascontiguousarray(np.broadcast_to(
+                (site.levels * apparent)[:, None, None] * site.field8, (len(site.levels), k_n, 8)))
+            none = np.zeros((len(site.levels), k_n, 0))
+            self._terms[i] = (np.zeros(0, int), none, none, terms, np.zeros(0, bool), none)
         if i not in self._terms:
             r = self.response([self._day])
             site = self.sites[i]
-            levels = site.levels_u
+            levels = site.levels
             sig = shot_sigma_mm(levels[:, None], "onabotulinumtoxinA", self.samples.spread[None, :])  # (L, K)
             delivered = self.table.delivered(i, np.broadcast_to(levels[:, None], sig.shape), sig)  # (L, K, M)
             course = effective_dose(1.0, r.days, "onabotulinumtoxinA", decay_scale=self.samples.decay[:, None])
@@ -317,9 +360,10 @@ class PlanningProblem:
             side, side_id = self._side(loss[..., own], reached[own], watched)
             args.append((terms, dose[..., cols], dg[..., cols], np.where(side, side_id, -1)))
         (ta, da, ga, side_a), (tb, db, gb, side_b) = args
-        levels_a = self.sites[combo[0]].levels_u if combo else np.zeros(1)
-        levels_b = self.sites[combo[1]].levels_u if len(combo) == 2 else np.zeros(1)
-        total = levels_a[:, None] + levels_b[None, :]
+        levels_a = self.sites[combo[0]].levels if combo else np.zeros(1)
+        levels_b = self.sites[combo[1]].levels if len(combo) == 2 else np.zeros(1)
+        toxin = [site is not None and self.sites[site].filler is None for site in (*combo, None, None)[:2]]
+        total = levels_a[:, None] * toxin[0] + levels_b[None, :] * toxin[1]
         plan_a, plan_b = np.nonzero(total <= s.max_total_u + 1e-9)
         k = self.samples
         base = r.baseline
@@ -337,7 +381,7 @@ class PlanningProblem:
         for j, (site, levels, idx) in enumerate(zip(combo, (levels_a, levels_b), (plan_a, plan_b))):
             sites[:, j] = site
             units[:, j] = levels[idx]
-        return (sites, units, units.sum(axis=1), n_target / k_n, n_over / k_n, quant[:, 1], quant[:, 0], quant[:, 2],
+        return (sites, units, total[plan_a, plan_b], n_target / k_n, n_over / k_n, quant[:, 1], quant[:, 0], quant[:, 2],
                 n_side / k_n, side_muscle)
 
     def _hill_table(self):
@@ -388,18 +432,21 @@ def over_pulling_muscles(scenario: Scenario) -> set[str]:
     return {m for table in (p.strength, p.tone) for m, v in table.items() if v > 1.0}
 
 
-def rank(plans: PlanSet, settings: PlannerSettings, targets_over_puller: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def rank(plans: PlanSet, settings: PlannerSettings, targets_over_puller: np.ndarray,
+         filler_ml: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Feasible mask and the ranking of all plans (best first).
 
     Feasible: the target is met at the peak in >= ``probability`` of samples, with
     over-correction and side-effect chances within their limits. Order: feasible
-    first; then the fewest units, the fewest sites, plans aimed at the patient's own
-    over-pulling muscles, the lowest over-correction chance, the smallest residual.
+    first; then the fewest toxin units, the least filler, the fewest sites, plans
+    aimed at the patient's own over-pulling muscles, the lowest over-correction
+    chance, the smallest residual.
     """
     s = settings
     feasible = ((plans.p_target >= s.probability) & (plans.p_over <= s.max_overcorrection_probability)
                 & (plans.p_side <= s.max_side_effect_probability))
     n_sites = (plans.sites >= 0).sum(axis=1)
+    filler_ml = np.zeros(len(plans)) if filler_ml is None else filler_ml
     order = np.lexsort((plans.median, np.round(plans.p_over, 3), ~targets_over_puller, n_sites,
-                        np.round(plans.total_u, 6), ~feasible))
+                        np.round(filler_ml, 6), np.round(plans.total_u, 6), ~feasible))
     return feasible, order

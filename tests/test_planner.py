@@ -120,3 +120,28 @@ def test_skeletal_case_warns_that_toxin_leaves_the_rest_asymmetry(coarse_model):
     assert any("skeletal" in w for w in report.warnings)
     assert report.recommendation == "no suitable plan"
     assert "static" in report.reason and ("lift" in report.reason or "orthodontic" in report.reason)
+
+
+def test_filler_candidates_count_as_millilitres_and_match_the_scenario_simulation(coarse_model):
+    """--filler: commissure filler enters the search in mL, not toxin units, and its effect is the
+    same as simulating a scenario with that filler."""
+    from facesim.timeline import simulate
+
+    case = patient(static={"corner_droop_mm": {"right": 1.5}})
+    s = PlannerSettings.default(samples=10, sites=("dao_right",), filler=True)
+    problem = PlanningProblem(coarse_model, case, s)
+    fillers = [i for i, site in enumerate(problem.sites) if site.filler is not None]
+    assert [problem.sites[i].name for i in fillers] == ["commissure_filler_left", "commissure_filler_right"]
+    plans = problem.search()
+    filler_only = np.isin(plans.sites[:, 0], fillers) & (plans.sites[:, 1] < 0)
+    assert filler_only.any() and np.all(plans.total_u[filler_only] == 0.0)
+    assert plans.units[filler_only, 0].max() <= 2.0 + 1e-9  # mid filler, 2 mL per side
+    right = problem.sites.index(next(x for x in problem.sites if x.name == "commissure_filler_right"))
+    out = problem.simulate([Shot(right, 0.8)], [0.0, 14.0, 90.0])
+    scenario = parse_scenario({"patient": {"vertices": 3000, "static": {"corner_droop_mm": {"right": 1.5}}},
+                               "filler": [{"site": "cheilion_right", "offset_mm": [0.0, -5.0, 0.0], "volume_ml": 0.8,
+                                           "product_class": "mid"}]}, "test")
+    tl = simulate(coarse_model, scenario, days=[0.0, 14.0, 90.0])
+    # 1e-3 mm: the planner keeps the rest pupil frame (pupils sit on bone-tied skin and move ~1e-5 mm)
+    np.testing.assert_allclose(out["rest_dev"][0], tl.metrics["smile"].rest_height_deviation, atol=1e-3)
+    np.testing.assert_allclose(out["smile_dev"][0], tl.metrics["smile"].height_deviation, atol=1e-3)
