@@ -123,3 +123,37 @@ def import_ict_face(
 
     result = import_ict(directory, decimate_to=decimate)
     _write(result, out, force, note="ICT-FaceKit generic neutral face (USC ICT, MIT licence), skin vertices 0-11247")
+
+
+@mesh_app.command("calibrate-ict")
+@reports_errors
+def calibrate_ict(
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="The ICT-FaceKit folder.")],
+    out: Annotated[Path | None, typer.Option(help="Anatomy file to write (.toml) with the fitted muscles.")] = None,
+    evaluations: Annotated[int, typer.Option(min=7, help="Objective evaluations per fitted muscle.")] = 400,
+    check_builtin: Annotated[
+        bool, typer.Option(help="Keep only fitted muscles that keep the built-in face's acceptance (smile 7-12 mm, "
+                                "35-60 deg; rest < 1.5 mm; sidedness).")
+    ] = True,
+    force: Force = False,
+) -> None:
+    """Fit zygomaticus major, DAO and DLI placement to ICT's FACS shapes; report angles and field cosines."""
+    from facesim.anatomy_fit import accepted_anatomy, anatomy_toml, builtin_acceptance, calibrate_ict as fit
+    from facesim.outputs import write_atomically
+
+    if out is not None:
+        check_writable(out, force)
+    calibration = fit(directory, max_evaluations=evaluations)
+    lines = calibration.lines()
+    for line in lines:
+        typer.echo(line)
+    anatomy, kept = calibration.anatomy, tuple(f.name for f in calibration.fits)
+    if check_builtin:
+        typer.echo(f"built-in face, start anatomy: {builtin_acceptance(calibration.start).line()}")
+        anatomy, kept, check = accepted_anatomy(calibration)
+        typer.echo(f"built-in face, kept fitted muscles ({', '.join(kept) or 'none'}): {check.line()}")
+    if out is not None:
+        header = ["Anatomy fitted to ICT-FaceKit FACS shapes (facesim mesh calibrate-ict).",
+                  f"Fitted muscles kept: {', '.join(kept) or 'none'}.", "Before -> after:"] + lines
+        write_atomically(out, lambda p: p.write_text(anatomy_toml(anatomy, header), encoding="utf-8"))
+        typer.echo(f"wrote {out}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -13,14 +11,14 @@ from rich.progress import Progress
 from rich.table import Table
 
 from facesim import DISCLAIMER
-from facesim.outputs import check_writable, write_atomically
+from facesim.outputs import check_writable, write_csv, write_json
 from facesim.plan_report import PlanReport
 from facesim.planner import PlannerSettings
 from facesim.scenario import load_scenario
 from facesim.timeline import build_model
 
 from .errors import reports_errors
-from .options import Force
+from .options import Force, VerticesOverride
 
 
 def _sites(text: str | None) -> tuple[str, ...] | None:
@@ -72,13 +70,6 @@ def print_report(console: Console, report: PlanReport) -> None:
         console.print(f"[yellow]warning:[/yellow] {w}")
 
 
-def _write_rows(path: Path, rows: list[dict]) -> None:
-    with path.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 @reports_errors
 def plan(
     scenario: Annotated[Path, typer.Argument(help="Scenario or patient TOML (e.g. written by facesim assess).")],
@@ -94,7 +85,7 @@ def plan(
     filler: Annotated[bool, typer.Option("--filler", help="Also consider HA filler (mL) below each commissure.")] = False,
     out: Annotated[Path | None, typer.Option(help="Directory for plan.json, ranked_plans.csv and tradeoff.csv.")] = None,
     all_plans: Annotated[bool, typer.Option("--all-plans", help="Also write all_plans.csv (every evaluated plan).")] = False,
-    vertices: Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face.")] = None,
+    vertices: VerticesOverride = None,
     force: Force = False,
 ) -> None:
     """Explore dose plans under uncertainty and recommend the least toxin that makes the asymmetry stop being noticeable, with a staged start dose and a week-2 review."""
@@ -124,9 +115,9 @@ def plan(
                    "asym_median_mm": p.asymmetry_at_peak.median, "asym_q10_mm": p.asymmetry_at_peak.q10,
                    "asym_q90_mm": p.asymmetry_at_peak.q90, "retreatment_day": p.retreatment_day}
                   for p in report.ranked]
-        write_atomically(targets[0], lambda p: p.write_text(json.dumps(payload, indent=2) + "\n"))
-        write_atomically(targets[1], lambda p: _write_rows(p, ranked))
-        write_atomically(targets[2], lambda p: _write_rows(p, report.tradeoff))
+        write_json(targets[0], payload)
+        write_csv(targets[1], ranked)
+        write_csv(targets[2], report.tradeoff)
         if all_plans:
             rows = [{"site_a": site_names[a] if a >= 0 else "", "amount_a": ua,
                      "site_b": site_names[b] if b >= 0 else "", "amount_b": ub, "total_toxin_u": t, "p_target": pt,
@@ -135,6 +126,6 @@ def plan(
                     for (a, b), (ua, ub), t, pt, po, ps, md, lo, hi in zip(
                         plans.sites, plans.units, plans.total_u, plans.p_target, plans.p_over, plans.p_side,
                         plans.median, plans.q10, plans.q90)]
-            write_atomically(targets[3], lambda p: _write_rows(p, rows))
+            write_csv(targets[3], rows)
         console.print("wrote " + ", ".join(str(t) for t in targets))
     console.print(f"[dim]{DISCLAIMER}[/dim]")

@@ -19,6 +19,7 @@ from facesim.scenario import load_scenario
 from facesim.timeline import ScenarioSimulation, build_model
 
 from .errors import reports_errors
+from .options import AllowHighDose, Force, VerticesOverride
 from .simulate import parse_days
 
 
@@ -58,11 +59,9 @@ def render(
     animation: Annotated[AnimationMode, typer.Option(help="months: the smile on days 0-180; rest-smile: rest "
                                                           "to smile on the second --days day.")]
     = AnimationMode.months,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite output files that exist.")] = False,
-    allow_high_dose: Annotated[bool, typer.Option("--allow-high-dose", help="Allow doses above the per-site "
-                                                                              "maximum (with a warning).")] = False,
-    vertices: Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face "
-                                                               "(overrides the scenario).")] = None,
+    force: Force = False,
+    allow_high_dose: AllowHighDose = False,
+    vertices: VerticesOverride = None,
 ) -> None:
     """Render before/after pictures of a scenario (rest and smile on chosen days), its timeline plot and, with --animate, an animation. Every picture marks the patient's R and L."""
     from facesim.render.animation import mp4_available, render_frames, write_gif, write_mp4

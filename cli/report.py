@@ -15,6 +15,7 @@ from facesim.scenario import load_scenario
 from facesim.timeline import ScenarioSimulation, build_model
 
 from .errors import reports_errors
+from .options import AllowHighDose, Force, VerticesOverride
 
 
 @reports_errors
@@ -24,11 +25,9 @@ def report(
     plan: Annotated[Path | None, typer.Option(help='Plan JSON replacing the scenario\'s planned injections: '
                                                    '{"injections": [{"site": "dao_right", "units": 2, "day": 0}]} '
                                                    '(keys as in [[injection]]).')] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
-    allow_high_dose: Annotated[bool, typer.Option("--allow-high-dose", help="Allow doses above the per-site "
-                                                                              "maximum (with a warning).")] = False,
-    vertices: Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face "
-                                                               "(overrides the scenario).")] = None,
+    force: Force = False,
+    allow_high_dose: AllowHighDose = False,
+    vertices: VerticesOverride = None,
 ) -> None:
     """Write a report: pictures, timeline and plain-language milestones for the patient; metrics, plan, assumptions with sources and uncertainty for the clinician."""
     spec = load_scenario(scenario, allow_high_dose) if plan is None else scenario_with_plan(scenario, plan,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -14,11 +12,12 @@ from rich.table import Table
 from facesim import DISCLAIMER
 from facesim.errors import InputError
 from facesim.metrics import dominant_side, verdict
-from facesim.outputs import check_writable, write_atomically
+from facesim.outputs import check_writable, write_csv, write_json
 from facesim.scenario import load_scenario
 from facesim.timeline import ScenarioSimulation, Timeline, build_model
 
 from .errors import reports_errors
+from .options import AllowHighDose, Force, VerticesOverride
 
 
 def parse_days(text: str | None) -> list[float] | None:
@@ -57,28 +56,15 @@ def timeline_table(tl: Timeline, title: str) -> Table:
     return table
 
 
-def _write_json(path: Path, payload: dict) -> None:
-    path.write_text(json.dumps(payload, indent=2) + "\n")
-
-
-def _write_csv(path: Path, rows: list[dict]) -> None:
-    with path.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 @reports_errors
 def simulate(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file (see scenarios/README-example.toml).")],
     days: Annotated[str | None, typer.Option(help="Days to report, comma-separated (default: the scenario's "
                                                   "follow-up days, or 0,3,7,14,28,60,90,120,180).")] = None,
     out: Annotated[Path | None, typer.Option(help="Directory to write timeline.json and timeline.csv.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
-    allow_high_dose: Annotated[bool, typer.Option("--allow-high-dose", help="Allow doses above the per-site "
-                                                                              "maximum (with a warning).")] = False,
-    vertices: Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face "
-                                                               "(overrides the scenario).")] = None,
+    force: Force = False,
+    allow_high_dose: AllowHighDose = False,
+    vertices: VerticesOverride = None,
 ) -> None:
     """Simulate a scenario's treatments over time and print the mouth-corner balance day by day."""
     spec = load_scenario(scenario, allow_high_dose)
@@ -110,7 +96,7 @@ def simulate(
             "warnings": list(sim.warnings),
             "rows": rows,
         }
-        write_atomically(targets[0], lambda p: _write_json(p, payload))
-        write_atomically(targets[1], lambda p: _write_csv(p, rows))
+        write_json(targets[0], payload)
+        write_csv(targets[1], rows)
         console.print(f"wrote {targets[0]} and {targets[1]}")
     console.print(f"[dim]{DISCLAIMER}[/dim]")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -12,7 +11,7 @@ from rich.console import Console
 
 from facesim import DISCLAIMER
 from facesim.errors import InputError
-from facesim.outputs import write_atomically
+from facesim.outputs import write_json
 from facesim.planner import PlannerSettings
 from facesim.timeline import build_model
 from facesim.training_answer import (
@@ -33,6 +32,7 @@ from facesim.training_cases import (
 )
 
 from .errors import reports_errors
+from .options import VerticesOverride
 
 T = TypeVar("T")
 SITE_HELP = ("a named site (dao_right), a shifted site (dao_right shift -10,0,0 = 10 mm medial), "
@@ -113,7 +113,7 @@ def train(
                                                                    "(default for pictures: facesim-out/train/<case>).")]
     = None,
     samples: Annotated[int | None, typer.Option(min=1, help="Uncertainty samples (default 200).")] = None,
-    vertices: Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face.")] = None,
+    vertices: VerticesOverride = None,
     list_cases: Annotated[bool, typer.Option("--list", help="List the bundled cases and exit.")] = False,
 ) -> None:
     """Practise on a case: see the patient, answer the cause and a plan, get a score (0-100) and feedback against the reference conservative plan. Injecting a neurogenic case, or above a per-site maximum, scores 0.
@@ -168,12 +168,11 @@ def train(
         _picture(console, "your plan and the reference, before/after",
                  lambda: compare_picture(result.outcome, result.reference_outcome, folder / "compare.png"))
     if out is not None:
-        target = write_atomically(out / "result.json",
-                                  lambda p: p.write_text(json.dumps(result.as_dict(), indent=2) + "\n"))
+        target = write_json(out / "result.json", result.as_dict())
         console.print(f"wrote {target}")
     if log is not None:
         updated = add_attempt(load_log(log), attempt_record(result, chosen.seed))
-        write_atomically(log, lambda p: p.write_text(json.dumps(updated, indent=2) + "\n"))
+        write_json(log, updated)
         summary = updated["summary"]
         skills = ", ".join(f"{k} {v['mean']:g}" for k, v in summary["skills"].items() if v["mean"] is not None)
         console.print(f"log {log}: {summary['attempts']} attempts, mean score {summary['mean_score']:g}; "

@@ -67,7 +67,6 @@ def face_regions(vertices: np.ndarray, landmarks: dict[str, int], mouth: Mouth, 
     """
     to_design = design_map(vertices, landmarks)
     x, y = to_design(vertices)
-    ax = np.abs(x)
     v = vertices
     cr, cl = v[landmarks["cheilion_right"]], v[landmarks["cheilion_left"]]
     st = v[landmarks["stomion"]]
@@ -92,39 +91,12 @@ def face_regions(vertices: np.ndarray, landmarks: dict[str, int], mouth: Mouth, 
     in_mouth = np.abs(xm) < pf.CHEILION_X
     upper_lip = in_mouth & (h <= (7.5 + bow) * taper * k_up + 0.3) & above
     lower_lip = in_mouth & (h >= -9.0 * taper * k_lo - 0.3) & below
-    nose_h = pf.nose_height(x, y)
-    nose = nose_h > 1.5
-    s = np.clip((ax - pf.PUPIL[0]) / 14.0, -1.0, 1.0)
-    lid_mid = 45.5 + 0.5 * s
-    eyes = (
-        (np.abs(ax - pf.PUPIL[0]) < 14.0)
-        & (y < lid_mid + 4.2 * (1.0 - s**2) ** 0.8 * (1.0 - 0.25 * s))
-        & (y > lid_mid - 5.6 * (1.0 - s**2) ** 0.9)
-    )
-    iris = eyes & ((ax - pf.PUPIL[0]) ** 2 + (y - pf.PUPIL[1]) ** 2 < 5.6**2)
     ym = y - (y[landmarks["stomion"]] - pf.MOUTH_Y)  # design height with the stomion at MOUTH_Y
     xs = x - x[landmarks["stomion"]]
-    perioral = ((xs / 42.0) ** 2 + ((ym - pf.MOUTH_Y) / 24.0) ** 2 < 1.0) & ~nose
     slit = np.zeros(len(v), dtype=bool)
     slit[mouth.upper] = True
     slit[mouth.lower] = True
-    regions = {
-        "upper_lip": upper_lip,
-        "lower_lip": lower_lip,
-        "lips": upper_lip | lower_lip,
-        "perioral": perioral,
-        "nose": nose,
-        "eyes": eyes,
-        "iris": iris,
-        "forehead": y > 60.0,
-        "cheek": (ax > 22.0) & (ax < 62.0) & (y > -25.0) & (y < 36.0) & ~nose & ~perioral,
-        "chin": (y < -33.0) & (ax < 26.0),
-        "jaw": (y < -10.0) & (ax > 40.0),
-        "boundary": boundary.copy(),
-        "mouth_slit": slit,
-        "above_mouth": above.copy(),
-        "below_mouth": below.copy(),
-    }
+    regions = pf.design_regions(x, y, upper_lip, lower_lip, above.copy(), below.copy(), slit, boundary.copy(), xs, ym)
     # Width of the face at each height: the built-in outline, stretched to the tragi.
     stretch = 1.0
     behind = np.zeros(len(v))
@@ -135,15 +107,5 @@ def face_regions(vertices: np.ndarray, landmarks: dict[str, int], mouth: Mouth, 
         z_ear = 0.5 * (tl[2] + tr[2])
         mm_per_design = np.linalg.norm(v[landmarks["pupil_left"]] - v[landmarks["pupil_right"]]) / (2 * pf.PUPIL[0])
         behind = _sigmoid((z_ear - v[:, 2]) / (4.0 * mm_per_design))
-    w = pf.half_width(y) * stretch
-    tie = np.maximum.reduce(
-        [
-            _sigmoid((y - 34.0) / 4.0),
-            _sigmoid((ax / w - 0.86) / 0.03),
-            np.where(y > 8.0, np.clip(nose_h / 4.0, 0.0, 1.0), 0.0),
-            boundary.astype(float),
-            behind,
-            _sigmoid((pf.Y_BOTTOM - NECK_BELOW_MM - y) / 3.0),
-        ]
-    )
+    tie = pf.design_tie(x, y, boundary, stretch, (behind, _sigmoid((pf.Y_BOTTOM - NECK_BELOW_MM - y) / 3.0)))
     return regions, tie

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -34,3 +36,19 @@ def write_atomically(path: Path | str, write: Callable[[Path], object]) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def write_csv(path: Path | str, rows: list[dict]) -> Path:
+    """Write dict rows (the first row's keys are the columns) whole or not at all."""
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+    return write_atomically(path, write)
+
+
+def write_json(path: Path | str, payload: dict) -> Path:
+    """Write ``payload`` as indented JSON, whole or not at all."""
+    return write_atomically(path, lambda tmp: tmp.write_text(json.dumps(payload, indent=2) + "\n"))

@@ -291,6 +291,30 @@ def _build(spacing: float) -> Face:
     bow = 1.0 * (_gauss(ax, 0.0, 5.5, 0.0, 2.8, 1.0) + _gauss(ax, 0.0, -5.5, 0.0, 2.8, 1.0))
     upper_lip = (ax < CHEILION_X) & (y <= MOUTH_Y + (7.5 + bow) * taper + 0.3) & above
     lower_lip = (ax < CHEILION_X) & (y >= MOUTH_Y - 9.0 * taper - 0.3) & below
+    regions = design_regions(x, y, upper_lip, lower_lip, above | (mouth & ~slit), below | (mouth & ~slit), slit,
+                             boundary)
+    tie = design_tie(x, y, boundary)
+    return Face(
+        vertices=vertices,
+        faces=faces.astype(np.int64),
+        landmarks=landmarks,
+        regions=regions,
+        anchoring=tie,
+        mirror=mirror,
+        name="builtin",
+    )
+
+
+def design_regions(x, y, upper_lip, lower_lip, above, below, slit, boundary, mouth_x=None, mouth_y=None) -> dict:
+    """Named vertex regions from positions in the built-in face's design frame (mm).
+
+    Used for the built-in face and, after mapping a scan onto this frame, for
+    imported faces. The lips, sides of the mouth, slit and boundary come from the
+    mesh; the rest from the design coordinates ``x``, ``y`` ((n,) arrays).
+    ``mouth_x``/``mouth_y``: coordinates that put the stomion at (0, MOUTH_Y), if
+    ``x``/``y`` do not already.
+    """
+    ax = np.abs(x)
     nose = nose_height(x, y) > 1.5
     # Eyes: an almond-shaped palpebral fissure between the canthi (x 17..45).
     s = np.clip((ax - PUPIL[0]) / 14.0, -1.0, 1.0)
@@ -301,8 +325,10 @@ def _build(spacing: float) -> Face:
         & (y > lid_mid - 5.6 * (1.0 - s**2) ** 0.9)
     )
     iris = eyes & ((ax - PUPIL[0]) ** 2 + (y - PUPIL[1]) ** 2 < 5.6**2)
-    perioral = ((x / 42.0) ** 2 + ((y - MOUTH_Y) / 24.0) ** 2 < 1.0) & ~nose
-    regions = {
+    mx = x if mouth_x is None else mouth_x
+    my = y if mouth_y is None else mouth_y
+    perioral = ((mx / 42.0) ** 2 + ((my - MOUTH_Y) / 24.0) ** 2 < 1.0) & ~nose
+    return {
         "upper_lip": upper_lip,
         "lower_lip": lower_lip,
         "lips": upper_lip | lower_lip,
@@ -316,29 +342,24 @@ def _build(spacing: float) -> Face:
         "jaw": (y < -10.0) & (ax > 40.0),
         "boundary": boundary,
         "mouth_slit": slit,
-        "above_mouth": above | (mouth & ~slit),
-        "below_mouth": below | (mouth & ~slit),
+        "above_mouth": above,
+        "below_mouth": below,
     }
 
-    # Bone tie in [0, 1]: 1 over bone (forehead, nose dorsum, orbit rims,
-    # zygomatic arch, the face edge), 0 over the mobile lower face.
-    w = half_width(y)
-    tie = np.maximum.reduce(
+
+def design_tie(x, y, boundary, width_stretch: float = 1.0, extra=()) -> np.ndarray:
+    """Bone tie in [0, 1] from design coordinates: 1 over bone (forehead, nose dorsum, orbit
+    rims, zygomatic arch, the face edge), 0 over the mobile lower face; ``extra``: more (n,)
+    terms (e.g. behind the ears of a scan), combined by maximum."""
+    w = half_width(y) * width_stretch
+    return np.maximum.reduce(
         [
             _sigmoid((y - 34.0) / 4.0),
-            _sigmoid((ax / w - 0.86) / 0.03),
+            _sigmoid((np.abs(x) / w - 0.86) / 0.03),
             np.where(y > 8.0, np.clip(nose_height(x, y) / 4.0, 0.0, 1.0), 0.0),
             boundary.astype(float),
+            *extra,
         ]
-    )
-    return Face(
-        vertices=vertices,
-        faces=faces.astype(np.int64),
-        landmarks=landmarks,
-        regions=regions,
-        anchoring=tie,
-        mirror=mirror,
-        name="builtin",
     )
 
 
