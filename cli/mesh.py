@@ -138,7 +138,8 @@ def calibrate_ict(
     force: Force = False,
 ) -> None:
     """Fit zygomaticus major, DAO and DLI placement to ICT's FACS shapes; report angles and field cosines."""
-    from facesim.anatomy_fit import accepted_anatomy, anatomy_toml, builtin_acceptance, calibrate_ict as fit
+    from facesim.anatomy_fit import accepted_anatomy, anatomy_toml, builtin_acceptance
+    from facesim.anatomy_fit import calibrate_ict as fit
     from facesim.outputs import write_atomically
 
     if out is not None:
