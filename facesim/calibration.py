@@ -33,7 +33,6 @@ from .corrections import SkeletalAsymmetry
 from .errors import InputError
 from .history import History, PreviousInjection
 from .landmark_input import LandmarkSet
-from .landmark_stencil import landmark_stencils
 from .metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics
 from .model import FaceModel
 from .patient import Patient
@@ -82,7 +81,7 @@ def _design(model: FaceModel) -> _Design:
         frame = np.stack([ex, [-ex[1], ex[0]]], axis=1)  # (2, 2): xy -> frontal
         rest0 = (rest[:, :2] - 0.5 * (pl + pr)) @ frame
         basis2 = basis[..., :2] @ frame
-        weights = landmark_stencils(model.face, FIT_LANDMARKS, model.tissue.areas)
+        weights = model.landmark_weights(FIT_LANDMARKS)
         jaw = np.stack([(weights @ SkeletalAsymmetry(*args).field(model.face))[:, :2] @ frame
                         for args in (((1.0, 0.0, 0.0),), ((0.0, 0.0, 0.0), 1.0))])
         tone_cols = (model.max_force * model.expressions.tone)[:, None, None] * basis2
@@ -254,7 +253,7 @@ def calibrate(model: FaceModel, rest: LandmarkSet, expressions: dict[str, Landma
     pred = model.landmark_positions(np.stack([rest_f, smile_f]), METRIC_LANDMARKS)
     if static:  # the skeletal offset is in both photos, in model mm
         skeletal = SkeletalAsymmetry((float(theta[-2]), 0.0, 0.0), float(theta[-1])).field(model.face)
-        pred = pred + landmark_stencils(model.face, METRIC_LANDMARKS, model.tissue.areas) @ skeletal
+        pred = pred + model.landmark_weights(METRIC_LANDMARKS) @ skeletal
     pred = pred / k_scale
     predicted = corner_metrics(pred[0], pred[1])
     errors = {m: float(abs(getattr(predicted, m) - getattr(measured, m))) for m in FITTED_METRICS}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import DataError
+from .errors import DataError, InputError
 
 
 def read_toml(path: Path | str) -> dict:
@@ -18,6 +19,15 @@ def read_toml(path: Path | str) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{path}: not valid TOML ({exc}); fix the syntax at that line") from None
+
+
+def read_json(path: Path | str):
+    """Parse a user's JSON file; bad syntax or encoding becomes an InputError naming the file."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not valid JSON ({exc}); fix the syntax") from None
 
 
 @cache

@@ -16,7 +16,6 @@ Landmark files (JSON)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from .anatomy import Anatomy, place_muscles
+from .datafiles import read_json
 from .errors import FacesimError, InputError
 from .face import Face
 from .face_frame import UNITS_MM, Pose, detect_units, fit_pose
@@ -149,10 +149,7 @@ def read_landmark_file(path: Path | str) -> LandmarkInput:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: landmark file not found")
-    try:
-        doc = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    doc = read_json(path)
     out = LandmarkInput(source=str(path))
     if isinstance(doc, list):
         out.ibug = _ibug_list(doc, str(path))

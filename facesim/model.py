@@ -40,6 +40,7 @@ class FaceModel:
         self.expressions = ExpressionSet.default(self.anatomy.names, self.muscle_ids)
         self.basis = self.solve_loads(np.stack([m.unit_load for m in self.muscles]))
         self._landmark_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._weights_cache: dict[tuple[str, ...], object] = {}
 
     @classmethod
     def builtin(cls, n_vertices: int | None = None) -> "FaceModel":
@@ -72,14 +73,19 @@ class FaceModel:
         """Deformed vertex positions (n, 3) in mm."""
         return self.face.vertices + self.displacement(self.forces(patient, expression))
 
-    def landmark_basis(self, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Rest positions (L, 3) mm and basis (n_muscles, L, 3) mm/N of landmarks ``names``.
+    def landmark_weights(self, names: tuple[str, ...]):
+        """Sparse (L, n) averaging weights of landmarks ``names`` (small skin patches, see
+        landmark_stencil); ``weights @ field`` reads any vertex field at them. Cached."""
+        names = tuple(names)
+        if names not in self._weights_cache:
+            self._weights_cache[names] = landmark_stencils(self.face, names, self.tissue.areas)
+        return self._weights_cache[names]
 
-        Each landmark is a small-patch average (see landmark_stencil); cached per tuple of names.
-        """
+    def landmark_basis(self, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Rest positions (L, 3) mm and basis (n_muscles, L, 3) mm/N of landmarks ``names`` (cached)."""
         names = tuple(names)
         if names not in self._landmark_cache:
-            weights = landmark_stencils(self.face, names, self.tissue.areas)
+            weights = self.landmark_weights(names)
             rest = weights @ self.face.vertices
             basis = np.stack([weights @ b for b in self.basis])
             self._landmark_cache[names] = (rest, basis)

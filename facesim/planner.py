@@ -29,7 +29,6 @@ from .metrics import METRIC_LANDMARKS, frontal_coordinates
 from .anatomy import PointSpec, face_scale
 from .face import SIDES
 from .filler import FillerInjection
-from .landmark_stencil import landmark_stencils
 from .model import FaceModel
 from .planner_kernel import evaluate_pairs, hill_table
 from .pharmacology import effective_dose, ed50_u, force_loss, site_dose, to_ona_units
@@ -219,7 +218,7 @@ class PlanningProblem:
         cfg = bundled("planner")["filler"]
         model = self.model
         point = PointSpec(cfg["landmark"], tuple(cfg["offset_mm"]))
-        stencil = landmark_stencils(model.face, METRIC_LANDMARKS[2:4], model.tissue.areas)
+        stencil = model.landmark_weights(METRIC_LANDMARKS[2:4])
         out = []
         for side in SIDES:
             xyz = point.locate(model.face, side, face_scale(model.face, model.anatomy))

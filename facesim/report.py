@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -39,11 +38,11 @@ from pathlib import Path
 import numpy as np
 
 from . import DISCLAIMER, __version__
-from .datafiles import bundled, read_toml
-from .errors import FacesimError, InputError
+from .datafiles import bundled, read_json
+from .errors import InputError
 from .metrics import verdict
 from .pharmacology import force_factor
-from .scenario import Scenario, parse_scenario
+from .scenario import Scenario, parse_scenario, read_scenario_file
 from .timeline import ScenarioSimulation, Timeline
 from .uncertainty import sample_parameters
 
@@ -63,10 +62,7 @@ def load_plan(path: Path | str) -> tuple[str | None, list[dict]]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such plan file; give a JSON file (see facesim.report)")
-    try:
-        data = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON ({exc}); fix the syntax") from None
+    data = read_json(path)
     title = None
     if isinstance(data, dict):
         unknown = set(data) - {"title", "injections"}
@@ -82,12 +78,7 @@ def load_plan(path: Path | str) -> tuple[str | None, list[dict]]:
 def scenario_with_plan(scenario_path: Path | str, plan_path: Path | str, allow_high_dose: bool = False) -> Scenario:
     """The scenario with its planned injections replaced by the plan file's (history kept)."""
     scenario_path, plan_path = Path(scenario_path), Path(plan_path)
-    if not scenario_path.is_file():
-        raise InputError(f"{scenario_path}: no such scenario file; give the path to a .toml file (see scenarios/)")
-    try:
-        data = read_toml(scenario_path)
-    except FacesimError as exc:
-        raise InputError(str(exc)) from None
+    data = read_scenario_file(scenario_path)
     title, injections = load_plan(plan_path)
     data = {**data, "injection": injections}
     if title:

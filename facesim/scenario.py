@@ -582,13 +582,17 @@ def parse_scenario(data: dict, source: str = "scenario", allow_high_dose: bool =
     )
 
 
-def load_scenario(path: Path | str, allow_high_dose: bool = False) -> Scenario:
-    """Read and validate a scenario TOML file (see the module docstring)."""
+def read_scenario_file(path: Path | str) -> dict:
+    """The parsed TOML table of a scenario file (not yet validated)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such scenario file; give the path to a .toml file (see scenarios/)")
     try:
-        data = read_toml(path)
+        return read_toml(path)
     except FacesimError as exc:
         raise InputError(str(exc)) from None
-    return parse_scenario(data, str(path), allow_high_dose)
+
+
+def load_scenario(path: Path | str, allow_high_dose: bool = False) -> Scenario:
+    """Read and validate a scenario TOML file (see the module docstring)."""
+    return parse_scenario(read_scenario_file(path), str(path), allow_high_dose)

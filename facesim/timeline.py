@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .landmark_stencil import landmark_stencils
 from .metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics, dominant_side, verdict
 from .corrections import SkeletalAsymmetry
 from .model import FaceModel
@@ -54,7 +53,7 @@ def lift_unit_field(model: FaceModel, side: str) -> np.ndarray:
     load = np.zeros_like(x)
     load[:, 1] = model.tissue.areas * np.exp(-0.5 * r2 / LIFT_FOOTPRINT_MM**2)
     field = model.solve_loads(load[None])[0]
-    stencil = landmark_stencils(model.face, (name,), model.tissue.areas)
+    stencil = model.landmark_weights((name,))
     return field / float((stencil @ field)[0, 1])
 
 
@@ -138,7 +137,6 @@ class ScenarioSimulation:
         warnings = list(scenario.warnings)
         self.injections = tuple(self._resolve(shot, warnings) for shot in scenario.injections)
         self.static = self._static_components()
-        self._stencils: dict[tuple[str, ...], object] = {}
         warnings += self._safety_warnings()
         self.warnings = tuple(dict.fromkeys(warnings))
 
@@ -246,16 +244,11 @@ class ScenarioSimulation:
         activation = m.expressions.get(expression)
         return m.max_force * g * (m.expressions.tone * tone + activation * strength)
 
-    def _stencil(self, names: tuple[str, ...]):
-        if names not in self._stencils:
-            self._stencils[names] = landmark_stencils(self.model.face, names, self.model.tissue.areas)
-        return self._stencils[names]
-
     def static_at_landmarks(self, days, names: tuple[str, ...] = METRIC_LANDMARKS) -> np.ndarray:
         """Static displacement (k, L, 3) in mm of landmarks ``names`` (filler, lift, skeletal)."""
         t = np.atleast_1d(np.asarray(days, float))
         out = np.zeros((t.size, len(names), 3))
-        stencil = self._stencil(tuple(names))
+        stencil = self.model.landmark_weights(tuple(names))
         for c in self.static:
             out += np.asarray(c.course(t), float)[:, None, None] * (stencil @ c.field)[None]
         return out

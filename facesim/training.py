@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
-from .landmark_stencil import landmark_stencils
 from .model import FaceModel
 from .timeline import ScenarioSimulation
 from .training_cases import TrainingCase, history_words
@@ -69,7 +68,7 @@ def case_view(model: FaceModel, case: TrainingCase) -> CaseView:
     c = tl.metrics["smile"]
     names = ("pupil_left", "pupil_right", "menton", "gonion_left", "gonion_right")
     shape = sim.shape(0.0, "rest")
-    pts = np.asarray(landmark_stencils(model.face, names, model.tissue.areas) @ shape)[:, :2]
+    pts = np.asarray(model.landmark_weights(tuple(names)) @ shape)[:, :2]
     ex = (pts[0] - pts[1]) / np.linalg.norm(pts[0] - pts[1])
     ey = np.array([-ex[1], ex[0]])
     chin = float((pts[2] - 0.5 * (pts[0] + pts[1])) @ ex)

@@ -22,13 +22,12 @@ accepted here on purpose: the scoring turns them into a safety failure.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
-from .datafiles import bundled, read_toml
+from .datafiles import bundled, read_json, read_toml
 from .errors import FacesimError, InputError
 from .scenario import ToxinShot, check_muscle, parse_scenario
 from .training_cases import cause_name
@@ -188,10 +187,7 @@ def load_answer(path: Path | str) -> Answer:
     if not path.is_file():
         raise InputError(f"{path}: no such answer file; give a .toml or .json file (see facesim train --help)")
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: not valid JSON ({exc}); fix the syntax") from None
+        data = read_json(path)
     else:
         try:
             data = read_toml(path)
