@@ -12,17 +12,17 @@ from rich.console import Console
 from rich.table import Table
 
 from facesim import DISCLAIMER
-from facesim.assess import measure
-from facesim.calibration import calibrate, patient_toml
+from facesim.assessment.measures import measure
+from facesim.assessment.patient_fit import calibrate, patient_toml
 from facesim.datafiles import read_toml
 from facesim.errors import InputError
-from facesim.history import parse_history
-from facesim.landmark_input import Scale, read_landmarks
+from facesim.scenario.history import parse_history
+from facesim.assessment.landmark_input import Scale, read_landmarks
 from facesim.metrics import verdict
-from facesim.model import FaceModel
+from facesim.tissue.model import FaceModel
 from facesim.outputs import check_writable, write_atomically
-from facesim.procedural_face import DEFAULT_N_VERTICES
-from facesim.triage import triage
+from facesim.face.builtin import DEFAULT_N_VERTICES
+from facesim.assessment.triage import triage
 
 from .demo import metrics_table
 from .errors import reports_errors

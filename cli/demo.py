@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from facesim import DISCLAIMER
-from facesim.demo import run_demo
+from facesim.simulation.demo import run_demo
 from facesim.metrics import dominant_side, verdict
-from facesim.model import FaceModel
+from facesim.tissue.model import FaceModel
 from facesim.outputs import check_writable
 
 from .errors import reports_errors

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from facesim.face_io import landmarks_path, save_face
+from facesim.face.files import landmarks_path, save_face
 from facesim.outputs import check_writable
-from facesim.procedural_face import build_face
+from facesim.face.builtin import build_face
 
 from .errors import reports_errors
 from .options import DEFAULT_VERTICES, Force, Vertices
@@ -63,7 +63,7 @@ Decimate = Annotated[int | None, typer.Option(min=500, help="Decimate to about t
 
 
 def _import(mesh: Path, landmarks: Path, units: Units, keep_vertices: str | None, decimate: int | None):
-    from facesim.mesh_import import import_face, parse_vertex_range
+    from facesim.scan.importer import import_face, parse_vertex_range
 
     keep = parse_vertex_range(keep_vertices) if keep_vertices else None
     return import_face(mesh, landmarks, units=units.value, keep_vertices=keep, decimate_to=decimate)
@@ -84,7 +84,7 @@ def check(
 
 
 def _write(result, out: Path, force: bool, note: str) -> None:
-    from facesim.face_io import save_face
+    from facesim.face.files import save_face
 
     check_writable(out, force)
     check_writable(landmarks_path(out), force)
@@ -119,7 +119,7 @@ def import_ict_face(
     force: Force = False,
 ) -> None:
     """Import the ICT-FaceKit neutral face (skin only, its 68 landmarks)."""
-    from facesim.ict import import_ict
+    from facesim.scan.ict import import_ict
 
     result = import_ict(directory, decimate_to=decimate)
     _write(result, out, force, note="ICT-FaceKit generic neutral face (USC ICT, MIT licence), skin vertices 0-11247")
@@ -138,8 +138,8 @@ def calibrate_ict(
     force: Force = False,
 ) -> None:
     """Fit zygomaticus major, DAO and DLI placement to ICT's FACS shapes; report angles and field cosines."""
-    from facesim.anatomy_fit import accepted_anatomy, anatomy_toml, builtin_acceptance
-    from facesim.anatomy_fit import calibrate_ict as fit
+    from facesim.scan.facs_fit import accepted_anatomy, anatomy_toml, builtin_acceptance
+    from facesim.scan.facs_fit import calibrate_ict as fit
     from facesim.outputs import write_atomically
 
     if out is not None:

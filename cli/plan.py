@@ -12,10 +12,10 @@ from rich.table import Table
 
 from facesim import DISCLAIMER
 from facesim.outputs import check_writable, write_csv, write_json
-from facesim.plan_report import PlanReport
-from facesim.planner import PlannerSettings
-from facesim.scenario import load_scenario
-from facesim.timeline import build_model
+from facesim.planning.recommend import PlanReport
+from facesim.planning.planner import PlannerSettings
+from facesim.scenario.case import load_scenario
+from facesim.simulation.timeline import build_model
 
 from .errors import reports_errors
 from .options import Force, VerticesOverride
@@ -89,8 +89,8 @@ def plan(
     force: Force = False,
 ) -> None:
     """Explore dose plans under uncertainty and recommend the least toxin that makes the asymmetry stop being noticeable, with a staged start dose and a week-2 review."""
-    from facesim.pharmacology import product as find_product
-    from facesim.plan_report import make_plan
+    from facesim.treatment.pharmacology import product as find_product
+    from facesim.planning.recommend import make_plan
 
     spec = load_scenario(scenario)
     settings = PlannerSettings.default(sites=_sites(sites), max_total_u=max_units, max_site_u=max_site_units,

@@ -15,8 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from facesim import DISCLAIMER
 from facesim.outputs import check_writable
-from facesim.scenario import load_scenario
-from facesim.timeline import ScenarioSimulation, build_model
+from facesim.scenario.case import load_scenario
+from facesim.simulation.timeline import ScenarioSimulation, build_model
 
 from .errors import reports_errors
 from .options import AllowHighDose, Force, VerticesOverride

@@ -10,9 +10,9 @@ from rich.console import Console
 
 from facesim import DISCLAIMER
 from facesim.outputs import check_writable
-from facesim.report import scenario_with_plan, write_report
-from facesim.scenario import load_scenario
-from facesim.timeline import ScenarioSimulation, build_model
+from facesim.report.pages import scenario_with_plan, write_report
+from facesim.scenario.case import load_scenario
+from facesim.simulation.timeline import ScenarioSimulation, build_model
 
 from .errors import reports_errors
 from .options import AllowHighDose, Force, VerticesOverride

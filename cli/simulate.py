@@ -13,8 +13,8 @@ from facesim import DISCLAIMER
 from facesim.errors import InputError
 from facesim.metrics import dominant_side, verdict
 from facesim.outputs import check_writable, write_csv, write_json
-from facesim.scenario import load_scenario
-from facesim.timeline import ScenarioSimulation, Timeline, build_model
+from facesim.scenario.case import load_scenario
+from facesim.simulation.timeline import ScenarioSimulation, Timeline, build_model
 
 from .errors import reports_errors
 from .options import AllowHighDose, Force, VerticesOverride

@@ -12,9 +12,9 @@ from rich.console import Console
 from facesim import DISCLAIMER
 from facesim.errors import InputError
 from facesim.outputs import write_json
-from facesim.planner import PlannerSettings
-from facesim.timeline import build_model
-from facesim.training_answer import (
+from facesim.planning.planner import PlannerSettings
+from facesim.simulation.timeline import build_model
+from facesim.training.answer import (
     Answer,
     AnswerShot,
     parse_shots,
@@ -22,7 +22,7 @@ from facesim.training_answer import (
     path_name,
     paths,
 )
-from facesim.training_cases import (
+from facesim.training.cases import (
     CAUSES,
     TrainingCase,
     bundled_names,
@@ -62,7 +62,7 @@ def prompt_answer() -> Answer:
     plan = _ask(f"Plan ({', '.join(paths())})", path_name)
     if plan != "inject":
         return Answer(cause, plan)
-    from facesim.pharmacology import product as find_product
+    from facesim.treatment.pharmacology import product as find_product
 
     prod = _ask("Product", lambda t: find_product(t).name, default="onabotulinumtoxinA")
     shots: list[AnswerShot] = []
@@ -127,9 +127,9 @@ def train(
       site = "dao_right"   # optional: shift_mm = [lateral, superior, anterior]; target = muscle id
       units = 2.5
     """
-    from facesim.training import add_attempt, attempt_record, case_view, load_log
-    from facesim.training_answer import load_answer
-    from facesim.training_score import CaseEvaluator
+    from facesim.training.session import add_attempt, attempt_record, case_view, load_log
+    from facesim.training.answer import load_answer
+    from facesim.training.score import CaseEvaluator
 
     console = Console()
     if list_cases:
@@ -163,7 +163,7 @@ def train(
     for line in result.feedback:
         console.print(f"- {line}")
     if show_pictures and result.outcome is not None and result.reference_outcome is not None:
-        from facesim.training_pictures import compare_picture
+        from facesim.training.pictures import compare_picture
 
         _picture(console, "your plan and the reference, before/after",
                  lambda: compare_picture(result.outcome, result.reference_outcome, folder / "compare.png"))
@@ -181,8 +181,8 @@ def train(
 
 
 def _case_picture(model, case: TrainingCase, path: Path) -> Path:
-    from facesim.timeline import ScenarioSimulation
-    from facesim.training_pictures import case_picture
+    from facesim.simulation.timeline import ScenarioSimulation
+    from facesim.training.pictures import case_picture
 
     return case_picture(ScenarioSimulation(model, case.scenario), path)
 

@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import DataError, InputError
+from facesim.errors import DataError, InputError
 
 
 def read_toml(path: Path | str) -> dict:

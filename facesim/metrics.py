@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .datafiles import bundled
+from facesim.datafiles import bundled
 
 #: Landmarks the metrics read, in this order, as (..., 6, 3) arrays.
 METRIC_LANDMARKS = (

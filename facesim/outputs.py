@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from .errors import OutputExistsError
+from facesim.errors import OutputExistsError
 
 
 def check_writable(path: Path | str, force: bool) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from facesim.model import FaceModel
+from facesim.tissue.model import FaceModel
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from facesim.calibration import simulated_landmarks
-from facesim.landmark_input import (Scale, facesim_to_image, ibug_from_named, mirror_ibug, raw_from_ibug,
+from facesim.assessment.patient_fit import simulated_landmarks
+from facesim.assessment.landmark_input import (Scale, facesim_to_image, ibug_from_named, mirror_ibug, raw_from_ibug,
                                     to_landmark_set)
 
 MM_PER_PX = 0.25

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from facesim.anatomy import Anatomy, place_muscles
+from facesim.anatomy.muscles import Anatomy, place_muscles
 from facesim.errors import DataError
-from facesim.face import Face
-from facesim.procedural_face import build_face
+from facesim.face.mesh import Face
+from facesim.face.builtin import build_face
 
 REQUIRED = ["zygomaticus_major", "zygomaticus_minor", "levator_anguli_oris", "risorius", "buccinator",
             "dao", "dli", "mentalis", "orbicularis_oris", "platysma", "masseter"]

@@ -10,8 +10,8 @@ import pytest
 from facesim_cli.main import app
 from typer.testing import CliRunner
 
-from facesim.anatomy import Anatomy, MuscleSpec, PointSpec
-from facesim.anatomy_fit import (
+from facesim.anatomy.muscles import Anatomy, MuscleSpec, PointSpec
+from facesim.scan.facs_fit import (
     FitBounds,
     anatomy_toml,
     calibrate_anatomy,
@@ -20,7 +20,7 @@ from facesim.anatomy_fit import (
     with_parameters,
 )
 from facesim.errors import InputError
-from facesim.model import FaceModel
+from facesim.tissue.model import FaceModel
 
 ICT = Path(__file__).resolve().parents[1].parent / "shared" / "ict-facekit"  # skipped when absent
 needs_ict = pytest.mark.skipif(not (ICT / "generic_neutral_mesh.obj").is_file(), reason="no ../shared/ict-facekit")
@@ -29,7 +29,7 @@ EVALUATIONS = 25  # per muscle: enough to move, short enough for the test suite
 
 @pytest.fixture(scope="module")
 def ict():
-    from facesim.ict import import_ict
+    from facesim.scan.ict import import_ict
 
     result = import_ict(ICT)
     return result, FaceModel(result.face)
@@ -64,7 +64,7 @@ def test_anatomy_file_round_trips():
 
 @needs_ict
 def test_start_scores_are_those_of_compare_fields(ict, calibration):
-    from facesim.ict import compare_fields
+    from facesim.scan.ict import compare_fields
 
     result, model = ict
     reference = {c.shape: c for c in compare_fields(model, result, ICT)}

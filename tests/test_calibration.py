@@ -5,10 +5,10 @@ import tomllib
 import numpy as np
 import pytest
 
-from facesim.calibration import FITTED_METRICS, calibrate, patient_toml
-from facesim.history import History, PreviousInjection, parse_history
-from facesim.patient import Patient
-from facesim.simulate import patient_metrics
+from facesim.assessment.patient_fit import FITTED_METRICS, calibrate, patient_toml
+from facesim.scenario.history import History, PreviousInjection, parse_history
+from facesim.anatomy.patient import Patient
+from facesim.tissue.patient_metrics import patient_metrics
 
 from landmark_cases import jaw_cant, landmark_set, photo_pixels
 
@@ -96,8 +96,8 @@ def test_patient_toml_is_read_back(coarse_model, tmp_path):
 
 def test_a_canted_jaw_calibrated_then_simulated_reproduces_the_rest_asymmetry(coarse_model, tmp_path):
     """assess -> patient TOML -> simulate closes the loop for a skeletal case."""
-    from facesim.scenario import load_scenario
-    from facesim.timeline import simulate
+    from facesim.scenario.case import load_scenario
+    from facesim.simulation.timeline import simulate
 
     rest = landmark_set(photo_pixels(coarse_model, Patient(), "rest", transform=jaw_cant(-4.0)))
     smile = landmark_set(photo_pixels(coarse_model, Patient(), "smile", transform=jaw_cant(-4.0)))

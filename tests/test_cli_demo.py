@@ -44,7 +44,7 @@ def test_demo_picture_shows_the_dropped_right_corner_on_the_viewers_left(tmp_pat
 
 
 def test_mesh_export_round_trip(tmp_path):
-    from facesim.face_io import load_face
+    from facesim.face.files import load_face
 
     out = tmp_path / "face.ply"
     result = runner.invoke(app, ["mesh", "export-builtin", "--out", str(out), "--vertices", "2000"])

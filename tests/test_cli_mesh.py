@@ -10,8 +10,8 @@ import pytest
 import trimesh
 from typer.testing import CliRunner
 
-from facesim.mesh_import import load_imported_face
-from facesim.procedural_face import build_face
+from facesim.scan.importer import load_imported_face
+from facesim.face.builtin import build_face
 from facesim_cli.main import app
 
 runner = CliRunner()

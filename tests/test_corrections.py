@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facesim.corrections import CornerLift, HabitCorrection, ReEducation, SkeletalAsymmetry
+from facesim.treatment.corrections import CornerLift, HabitCorrection, ReEducation, SkeletalAsymmetry
 from facesim.errors import InputError
-from facesim.procedural_face import build_face
+from facesim.face.builtin import build_face
 
 
 def test_re_education_gain_at_four_weeks():

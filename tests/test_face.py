@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import trimesh
 
-from facesim.face import SIDES
-from facesim.procedural_face import build_face
+from facesim.face.mesh import SIDES
+from facesim.face.builtin import build_face
 
 REQUIRED = [
     "cheilion_left", "cheilion_right", "labiale_superius", "labiale_inferius", "stomion",

@@ -6,14 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facesim.errors import InputError
-from facesim.filler import (
+from facesim.treatment.filler import (
     FillerClass,
     FillerInjection,
     displaced_volume_mm3,
     filler_unit_field,
     filler_volume_course,
 )
-from facesim.model import FaceModel
+from facesim.tissue.model import FaceModel
 
 CLASSES = ("lip", "mid", "deep")
 

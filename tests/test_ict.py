@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from facesim.model import FaceModel
-from facesim.patient import Patient
-from facesim.simulate import patient_metrics
+from facesim.tissue.model import FaceModel
+from facesim.anatomy.patient import Patient
+from facesim.tissue.patient_metrics import patient_metrics
 
 from pathlib import Path
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not (ICT / "generic_neutral_mesh.obj").is_file()
 
 @pytest.fixture(scope="module")
 def ict():
-    from facesim.ict import import_ict
+    from facesim.scan.ict import import_ict
 
     result = import_ict(ICT)
     return result, FaceModel(result.face)
@@ -47,7 +47,7 @@ def test_ict_symmetric_smile_is_symmetric(ict):
 
 def test_zygomaticus_major_moves_the_corner_like_mouth_smile(ict):
     """Direction of the corner's motion: within 20 degrees of ICT's mouthSmile, in the frontal plane and in 3D."""
-    from facesim.ict import compare_fields
+    from facesim.scan.ict import compare_fields
 
     result, model = ict
     pairs = (("mouthSmile_L", "zygomaticus_major_left", "cheilion_left"),

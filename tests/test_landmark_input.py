@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from facesim.errors import InputError
-from facesim.landmark_input import (IBUG_MIRROR, Scale, facesim_to_image, ibug_from_named, ibug_text,
+from facesim.assessment.landmark_input import (IBUG_MIRROR, Scale, facesim_to_image, ibug_from_named, ibug_text,
                                     mirror_ibug, raw_from_ibug, read_landmarks, to_landmark_set)
 from facesim.metrics import METRIC_LANDMARKS
 
@@ -131,8 +131,8 @@ def test_swapped_labels_are_caught(tmp_path):
 
 
 def test_round_trip_through_pixels(coarse_model):
-    from facesim.calibration import simulated_landmarks
-    from facesim.patient import Patient
+    from facesim.assessment.patient_fit import simulated_landmarks
+    from facesim.anatomy.patient import Patient
 
     named = simulated_landmarks(coarse_model, Patient(), "rest")
     ibug = ibug_from_named(named)

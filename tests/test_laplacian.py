@@ -1,8 +1,8 @@
 import numpy as np
 import scipy.sparse as sp
 
-from facesim.laplacian import cotangent_laplacian, triangle_areas, vertex_areas
-from facesim.procedural_face import build_face
+from facesim.geometry.laplacian import cotangent_laplacian, triangle_areas, vertex_areas
+from facesim.face.builtin import build_face
 
 
 def grid(n=6, jitter=0.0, seed=0):

@@ -9,13 +9,13 @@ import pytest
 import trimesh
 
 from facesim.errors import InputError
-from facesim.face_io import save_face
-from facesim.mesh_import import import_face, load_imported_face, read_mesh
-from facesim.mesh_repair import check_mesh, merge_coincident_vertices, orient_consistently
-from facesim.model import FaceModel
-from facesim.patient import Patient
-from facesim.procedural_face import build_face
-from facesim.simulate import patient_metrics
+from facesim.face.files import save_face
+from facesim.scan.importer import import_face, load_imported_face, read_mesh
+from facesim.geometry.repair import check_mesh, merge_coincident_vertices, orient_consistently
+from facesim.tissue.model import FaceModel
+from facesim.anatomy.patient import Patient
+from facesim.face.builtin import build_face
+from facesim.tissue.patient_metrics import patient_metrics
 
 PATIENT = Patient(tone={"dao_right": 4.0})
 METRICS = ("excursion_left", "excursion_right", "angle_left", "angle_right", "rest_height_deviation",

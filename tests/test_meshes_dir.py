@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
-from facesim.face_io import load_face
-from facesim.procedural_face import DEFAULT_N_VERTICES, build_face
+from facesim.face.files import load_face
+from facesim.face.builtin import DEFAULT_N_VERTICES, build_face
 
 MESH = Path(__file__).resolve().parents[1] / "meshes" / "builtin-face.ply"
 
@@ -26,9 +26,9 @@ def test_committed_builtin_face_matches_the_generator():
 
 def test_a_scenario_can_name_a_face_file(tmp_path, coarse_model):
     """The same face, as a file, simulates exactly like the built-in one."""
-    from facesim.face_io import save_face
-    from facesim.scenario import load_scenario
-    from facesim.timeline import build_model, simulate
+    from facesim.face.files import save_face
+    from facesim.scenario.case import load_scenario
+    from facesim.simulation.timeline import build_model, simulate
 
     save_face(coarse_model.face, tmp_path / "faces" / "patient.ply")
     case = "[patient]\nmesh = \"faces/patient.ply\"\n[patient.tone]\ndao_right = 8.0\n[[injection]]\nsite = \"dao_right\"\nunits = 3\n"

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facesim.metrics import METRIC_LANDMARKS
-from facesim.model import FaceModel
-from facesim.patient import Patient
-from facesim.simulate import patient_metrics
+from facesim.tissue.model import FaceModel
+from facesim.anatomy.patient import Patient
+from facesim.tissue.patient_metrics import patient_metrics
 
 SIDE_PAIRS = ("height_deviation", "rest_height_deviation", "lower_lip_deviation", "rest_lower_lip_deviation",
               "excursion_difference")

@@ -1,4 +1,4 @@
-"""Science checks of facesim.pharmacology: time course, dose-response, products, spread."""
+"""Science checks of facesim.treatment.pharmacology: time course, dose-response, products, spread."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facesim.errors import InputError
-from facesim.pharmacology import (
+from facesim.treatment.pharmacology import (
     Injection,
     Territory,
     bont_params,

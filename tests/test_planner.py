@@ -5,11 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facesim.plan_report import make_plan
-from facesim.planner import PlannerSettings, PlanningProblem, PlanSet, Shot, rank
-from facesim.pharmacology import site_dose
-from facesim.scenario import parse_scenario
-from facesim.triage import PlanningRefused
+from facesim.planning.recommend import make_plan
+from facesim.planning.planner import PlannerSettings, PlanningProblem, PlanSet, Shot, rank
+from facesim.treatment.pharmacology import site_dose
+from facesim.scenario.case import parse_scenario
+from facesim.assessment.triage import PlanningRefused
 
 
 def patient(tone=None, strength=None, history=None, static=None):
@@ -125,7 +125,7 @@ def test_skeletal_case_warns_that_toxin_leaves_the_rest_asymmetry(coarse_model):
 def test_filler_candidates_count_as_millilitres_and_match_the_scenario_simulation(coarse_model):
     """--filler: commissure filler enters the search in mL, not toxin units, and its effect is the
     same as simulating a scenario with that filler."""
-    from facesim.timeline import simulate
+    from facesim.simulation.timeline import simulate
 
     case = patient(static={"corner_droop_mm": {"right": 1.5}})
     s = PlannerSettings.default(samples=10, sites=("dao_right",), filler=True)

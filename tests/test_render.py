@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from facesim.errors import InputError
-from facesim.scenario import load_scenario
-from facesim.timeline import ScenarioSimulation
+from facesim.scenario.case import load_scenario
+from facesim.simulation.timeline import ScenarioSimulation
 
 from facesim.render import render_panels
 from facesim.render.animation import month_days, render_frames, write_gif

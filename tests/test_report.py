@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from facesim.errors import InputError
-from facesim.report import (bont_uncertainty, commented_values, load_plan,
+from facesim.report.pages import (bont_uncertainty, commented_values, load_plan,
                             milestones, report_data, report_html, scenario_with_plan, write_report)
-from facesim.scenario import load_scenario
-from facesim.timeline import ScenarioSimulation
+from facesim.scenario.case import load_scenario
+from facesim.simulation.timeline import ScenarioSimulation
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 PNG_1PX = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")

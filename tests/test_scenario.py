@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from facesim.errors import InputError
-from facesim.scenario import DEFAULT_DAYS, landmark_offset_xyz, load_scenario, parse_scenario
+from facesim.scenario.case import DEFAULT_DAYS, landmark_offset_xyz, load_scenario, parse_scenario
 
 GOOD = """
 title = "t"

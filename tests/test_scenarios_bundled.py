@@ -7,8 +7,8 @@ import pytest
 
 from facesim.datafiles import bundled
 from facesim.metrics import METRIC_LANDMARKS
-from facesim.scenario import load_scenario
-from facesim.timeline import ScenarioSimulation
+from facesim.scenario.case import load_scenario
+from facesim.simulation.timeline import ScenarioSimulation
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.toml"))

@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facesim.filler import displaced_volume_mm3, retention, FillerClass
-from facesim.landmark_stencil import landmark_stencils
+from facesim.treatment.filler import displaced_volume_mm3, retention, FillerClass
+from facesim.face.stencil import landmark_stencils
 from facesim.metrics import METRIC_LANDMARKS
-from facesim.pharmacology import bont_params, duration_days
-from facesim.scenario import parse_scenario
-from facesim.sites import muscle_territories, site_target
-from facesim.corrections import jaw_weight
-from facesim.timeline import ScenarioSimulation, lift_unit_field
+from facesim.treatment.pharmacology import bont_params, duration_days
+from facesim.scenario.case import parse_scenario
+from facesim.treatment.sites import muscle_territories, site_target
+from facesim.treatment.corrections import jaw_weight
+from facesim.simulation.timeline import ScenarioSimulation, lift_unit_field
 
 DAYS = np.arange(0.0, 300.0, 1.0)
 DAO_PATIENT = {"tone": {"dao_right": 10.0}}

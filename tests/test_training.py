@@ -5,18 +5,18 @@ import json
 import pytest
 
 from facesim.errors import InputError
-from facesim.planner import PlannerSettings
-from facesim.training import add_attempt, attempt_record, case_view, load_log, summarise
-from facesim.training_answer import load_answer, parse_answer, parse_site_text
-from facesim.training_cases import (
+from facesim.planning.planner import PlannerSettings
+from facesim.training.session import add_attempt, attempt_record, case_view, load_log, summarise
+from facesim.training.answer import load_answer, parse_answer, parse_site_text
+from facesim.training.cases import (
     KINDS,
     bundled_names,
     find_case,
     generated_case,
     random_case,
 )
-from facesim.training_score import CaseEvaluator
-from facesim.triage import REFERRAL
+from facesim.training.score import CaseEvaluator
+from facesim.assessment.triage import REFERRAL
 
 SETTINGS = PlannerSettings.default(samples=40)
 

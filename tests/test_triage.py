@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from facesim.assess import measure
-from facesim.history import RED_FLAGS, History, PreviousInjection
-from facesim.patient import Patient
-from facesim.triage import PlanningRefused, triage
+from facesim.assessment.measures import measure
+from facesim.scenario.history import RED_FLAGS, History, PreviousInjection
+from facesim.anatomy.patient import Patient
+from facesim.assessment.triage import PlanningRefused, triage
 
 from landmark_cases import jaw_cant, landmark_set, photo_pixels
 

@@ -17,10 +17,10 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import InputError
-from ..outputs import write_atomically
-from .panels import FacePanel, build_scene
-from .views import VIEWS, day_title, view_azimuth
+from facesim.errors import InputError
+from facesim.outputs import write_atomically
+from facesim.render.panels import FacePanel, build_scene
+from facesim.render.views import VIEWS, day_title, view_azimuth
 
 MODES = ("months", "rest-smile")
 FRAME_PANEL = (480, 528)   # per panel; 960 x 528 frames are multiples of 16 (MP4 macro blocks)

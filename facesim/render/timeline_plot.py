@@ -5,7 +5,7 @@ in the smile) and the smile excursion difference, each left minus right, with
 
 - the noticeable-threshold band: |difference| below 2 mm (clinicians notice
   from here) and below 3 mm (most lay viewers notice from here),
-- the 10-90 % band of the BoNT-A parameter sample (facesim.report.bont_uncertainty),
+- the 10-90 % band of the BoNT-A parameter sample (facesim.report.pages.bont_uncertainty),
 - the treatments marked on the time axis.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datafiles import bundled
-from ..outputs import write_atomically
+from facesim.datafiles import bundled
+from facesim.outputs import write_atomically
 
 COLOURS = {"rest height": "#1f77b4", "smile height": "#d62728", "smile excursion": "#9467bd"}
 LABELS = {"rest height": "at rest", "smile height": "smiling", "smile excursion": "smile travel"}
@@ -63,10 +63,10 @@ def plot_timeline(sim, path: Path | str, days=None, timeline=None, uncertainty=N
                   dpi: int = 110) -> Path:
     """Write the timeline plot of a ScenarioSimulation to a PNG (whole or not at all).
 
-    ``timeline`` and ``uncertainty`` (facesim.report) are computed if not given
+    ``timeline`` and ``uncertainty`` (facesim.report.pages) are computed if not given
     (days 0-180 daily; the default BoNT-A sample).
     """
-    from ..report import FOLLOW_UP_DAYS, bont_uncertainty, curves_of
+    from facesim.report.pages import FOLLOW_UP_DAYS, bont_uncertainty, curves_of
 
     plt = _pyplot()
     days = np.asarray(FOLLOW_UP_DAYS if days is None else days, float)

@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ..errors import InputError
-from ..pharmacology import injection_volume_ml, product, spread_sigma_mm, to_ona_units
-from .panels import FacePanel, InjectionMark, MuscleBand, render_panels
+from facesim.errors import InputError
+from facesim.treatment.pharmacology import injection_volume_ml, product, spread_sigma_mm, to_ona_units
+from facesim.render.panels import FacePanel, InjectionMark, MuscleBand, render_panels
 
 #: View name -> camera turn about the vertical axis (degrees); +35 shows more of the patient's left.
 #: ``three-quarter`` turns toward the side that gets the most toxin (the patient's left if none).

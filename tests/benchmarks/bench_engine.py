@@ -10,12 +10,12 @@ import time
 
 import numpy as np
 
-from facesim.anatomy import Anatomy, place_muscles
+from facesim.anatomy.muscles import Anatomy, place_muscles
 from facesim.metrics import METRIC_LANDMARKS
-from facesim.model import FaceModel
-from facesim.patient import Patient
-from facesim.procedural_face import build_face
-from facesim.tissue import TissueSystem
+from facesim.tissue.model import FaceModel
+from facesim.anatomy.patient import Patient
+from facesim.face.builtin import build_face
+from facesim.tissue.system import TissueSystem
 
 
 def best_of(fn, repeat=5):

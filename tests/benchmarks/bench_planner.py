@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from facesim.model import FaceModel
-from facesim.patient import Patient
-from facesim.planner import PlannerSettings, PlanningProblem, Shot
-from facesim.scenario import load_scenario
+from facesim.tissue.model import FaceModel
+from facesim.anatomy.patient import Patient
+from facesim.planning.planner import PlannerSettings, PlanningProblem, Shot
+from facesim.scenario.case import load_scenario
 
 CASE = Path(__file__).resolve().parents[2] / "scenarios" / "j_plan_overtoned_right_dao.toml"
 

@@ -10,9 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from facesim.model import FaceModel
-from facesim.scenario import load_scenario
-from facesim.timeline import ScenarioSimulation
+from facesim.tissue.model import FaceModel
+from facesim.scenario.case import load_scenario
+from facesim.simulation.timeline import ScenarioSimulation
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "b_overtoned_dao_rest.toml"
 

@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 
-from facesim.calibration import simulated_landmarks
-from facesim.landmark_input import emotrics_text, facesim_to_image, ibug_from_named, ibug_text
-from facesim.model import FaceModel
-from facesim.patient import Patient
+from facesim.assessment.patient_fit import simulated_landmarks
+from facesim.assessment.landmark_input import emotrics_text, facesim_to_image, ibug_from_named, ibug_text
+from facesim.tissue.model import FaceModel
+from facesim.anatomy.patient import Patient
 
 HERE = Path(__file__).parent
 MM_PER_PX = 0.25

@@ -1,0 +1,1 @@
+"""Measuring a patient: landmark input, measures, triage, fitting the patient's multipliers."""

@@ -1,0 +1,83 @@
+"""Measure a patient from landmark sets: corner metrics and lower-face (jaw) signs.
+
+Everything is in the frontal plane with the inter-pupillary line horizontal,
+the same frame as facesim.metrics; lengths in mm, +x the patient's left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facesim.errors import InputError
+from facesim.assessment.landmark_input import LandmarkSet
+from facesim.metrics import CornerMetrics, corner_metrics
+
+
+def pupil_frame(points: LandmarkSet, names: tuple[str, ...]) -> np.ndarray:
+    """Frontal coordinates (len(names), 2), mm, of ``names``: origin between the pupils, x toward
+    the patient's left along the pupil line, y up."""
+    pl, pr = points["pupil_left"][:2], points["pupil_right"][:2]
+    ex = (pl - pr) / np.linalg.norm(pl - pr)
+    ey = np.array([-ex[1], ex[0]])
+    rel = np.stack([points[n][:2] for n in names]) - 0.5 * (pl + pr)
+    return np.stack([rel @ ex, rel @ ey], axis=-1)
+
+
+@dataclass(frozen=True)
+class Measurements:
+    """What the photographs show.
+
+    Attributes
+    ----------
+    corner : CornerMetrics (rest vs smile), mm and degrees
+    expressions : dict name -> CornerMetrics for any further expressions (vs rest)
+    chin_deviation_mm : float or None
+        Menton's distance from the facial midline (the perpendicular bisector of
+        the pupils) at rest, + toward the patient's left.
+    jaw_cant_deg : float or None
+        Tilt of the gonion-to-gonion line against the pupil line at rest,
+        + when the patient's left side is higher.
+    jaw_explained_rest_mm : float
+        The rest corner height difference (L - R) the jaw tilt alone would cause.
+    jaw_explained_lower_lip_mm : float
+        The same for the lower-lip height difference.
+    ipd_mm : float, the rest photo's inter-pupillary distance
+    """
+
+    corner: CornerMetrics
+    expressions: dict
+    chin_deviation_mm: float | None
+    jaw_cant_deg: float | None
+    jaw_explained_rest_mm: float
+    jaw_explained_lower_lip_mm: float
+    ipd_mm: float
+
+
+def measure(rest: LandmarkSet, smile: LandmarkSet, others: dict[str, LandmarkSet] | None = None) -> Measurements:
+    """Corner metrics (facesim.metrics definitions) and jaw signs from the rest and smile landmarks."""
+    corner = corner_metrics(rest.metric_points(), smile.metric_points())
+    expressions = {name: corner_metrics(rest.metric_points(), s.metric_points()) for name, s in (others or {}).items()}
+    chin = float(pupil_frame(rest, ("menton",))[0, 0]) if "menton" in rest else None
+    cant = None
+    explained = explained_ll = 0.0
+    if "gonion_left" in rest and "gonion_right" in rest:
+        gl, gr = pupil_frame(rest, ("gonion_left", "gonion_right"))
+        d = gl - gr
+        if d[0] <= 0:
+            raise InputError(f"{rest.source}: the left jaw angle is not to the patient's left of the right one")
+        cant = float(np.degrees(np.arctan2(d[1], d[0])))
+        slope = d[1] / d[0]
+        c = pupil_frame(rest, ("cheilion_left", "cheilion_right", "lower_lip_left", "lower_lip_right"))
+        explained = float(slope * (c[0, 0] - c[1, 0]))
+        explained_ll = float(slope * (c[2, 0] - c[3, 0]))
+    return Measurements(
+        corner=corner,
+        expressions=expressions,
+        chin_deviation_mm=chin,
+        jaw_cant_deg=cant,
+        jaw_explained_rest_mm=explained,
+        jaw_explained_lower_lip_mm=explained_ll,
+        ipd_mm=rest.ipd_mm,
+    )

@@ -1,0 +1,255 @@
+"""Triage: which kind of cause explains the asymmetry, with reasons in plain words.
+
+Four cause types from the clinic material (DESIGN.md): muscular, skeletal/dental,
+habit, neurogenic; plus "iatrogenic" when a previous toxin injection may still
+act. Each gets a score from the measurements and the history answers
+(thresholds and evidence weights: facesim/data/triage.toml); the weights are
+the scores normalised to sum to 1. Any neurogenic red flag means: see a
+neurologist before any cosmetic treatment, and planning is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facesim.treatment import pharmacology as ph
+from facesim.assessment.measures import Measurements
+from facesim.datafiles import bundled
+from facesim.errors import FacesimError, InputError
+from facesim.scenario.history import History, PreviousInjection
+
+CAUSES = ("muscular", "skeletal_dental", "habit", "neurogenic", "iatrogenic")
+CAUSE_WORDS = {
+    "muscular": "muscular",
+    "skeletal_dental": "skeletal/dental",
+    "habit": "habit",
+    "neurogenic": "neurogenic",
+    "iatrogenic": "iatrogenic (previous toxin)",
+}
+REFERRAL = "See a neurologist before any cosmetic treatment"
+SKELETAL_ADVICE = ("Injections are not the first step: the corner is the result of a jaw or bite shift; "
+                   "refer for an orthodontic / orthognathic evaluation first.")
+HABIT_ADVICE = "Correct the habit first; BoNT-A can buy time but does not change the habit."
+
+
+class PlanningRefused(FacesimError):
+    """Planning was asked for a patient whose triage says: refer first."""
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One candidate cause: ``kind`` (in CAUSES), its ``weight`` (0-1) and the reasons."""
+
+    kind: str
+    weight: float
+    reasons: tuple[str, ...]
+
+    @property
+    def words(self) -> str:
+        return CAUSE_WORDS[self.kind]
+
+
+@dataclass(frozen=True)
+class WearOff:
+    """A previous injection that may still act, and when it wears off."""
+
+    injection: PreviousInjection
+    days_ago: float
+    force_lost_now: float  # fraction of that muscle's force lost today
+    wears_off_day: float  # relative to day 0 (today); inf if not within a year
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The triage result.
+
+    Attributes
+    ----------
+    causes : tuple[Cause, ...], by weight (largest first); empty when nothing stands out
+    referral : str or None, set when a red flag means: refer before anything cosmetic
+    advice : tuple[str, ...], plain-words next steps
+    wear_off : tuple[WearOff, ...]
+    """
+
+    causes: tuple[Cause, ...]
+    referral: str | None
+    advice: tuple[str, ...]
+    wear_off: tuple[WearOff, ...] = ()
+
+    @property
+    def allows_planning(self) -> bool:
+        """False when the patient must be referred first (no dose plan for them)."""
+        return self.referral is None
+
+    @property
+    def primary(self) -> str | None:
+        return self.causes[0].kind if self.causes else None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Cause kinds named for this patient (weight >= labels.min_weight, or the primary one)."""
+        low = bundled("triage")["labels"]["min_weight"]
+        return tuple(c.kind for k, c in enumerate(self.causes) if k == 0 or c.weight >= low)
+
+    def weight(self, kind: str) -> float:
+        return next((c.weight for c in self.causes if c.kind == kind), 0.0)
+
+    def require_planning_allowed(self) -> None:
+        """Raise PlanningRefused when the patient must be referred first."""
+        if not self.allows_planning:
+            raise PlanningRefused(f"planning refused: {self.referral}")
+
+
+def _higher(dev: float) -> tuple[str, str]:
+    return ("left", "right") if dev > 0 else ("right", "left")
+
+
+def _wear_off(inj: PreviousInjection, sex: str) -> WearOff | None:
+    cfg = bundled("triage")["iatrogenic"]
+    days_ago = -inj.day
+    if days_ago < 0 or days_ago >= cfg["window_days"]:
+        return None
+    units = float(ph.to_ona_units(inj.units, inj.product))
+    try:
+        ed50 = ph.ed50_u(inj.site, sex)
+    except InputError:  # a named site without its own ED50: use the median perioral muscle
+        ed50 = float(np.median(list(bundled("products")["bont"]["ed50_u"].values())))
+    t = np.arange(0.0, 730.0, 1.0)
+    p = ph.bont_params()
+    loss = ph.force_loss(ph.effective_dose(units, t, inj.product), ed50, p.emax, p.hill_n)
+    now = float(ph.force_loss(ph.effective_dose(units, np.array([days_ago]), inj.product), ed50, p.emax, p.hill_n)[0])
+    duration = ph.duration_days(t, loss, cfg["worn_off_fraction"])
+    return WearOff(inj, days_ago, now, float(inj.day + duration))
+
+
+def triage(m: Measurements, history: History = History(), sex: str = "female") -> Triage:
+    """Sort the asymmetry's cause from the measurements and the history answers."""
+    cfg = bundled("triage")
+    c = m.corner
+    scores = dict.fromkeys(CAUSES, 0.0)
+    reasons: dict[str, list[str]] = {k: [] for k in CAUSES}
+    advice: list[str] = []
+    referral = None
+
+    # Neurogenic: history red flags, and a smile with one side barely moving.
+    n = cfg["neurogenic"]
+    flags = history.red_flags
+    for flag in flags:
+        scores["neurogenic"] += n["red_flag_score"]
+        reasons["neurogenic"].append(f"history: {flag} (a red flag for a nerve cause)")
+    exc = np.array([float(c.excursion_left), float(c.excursion_right)])
+    if exc.max() >= n["paralysis_min_excursion_mm"] and exc.min() < n["paralysis_excursion_ratio"] * exc.max():
+        weak = "left" if exc[0] < exc[1] else "right"
+        scores["neurogenic"] += n["paralysis_score"]
+        reasons["neurogenic"].append(
+            f"in the smile the {weak} corner barely moves ({exc.min():.1f} mm against {exc.max():.1f} mm): "
+            "a pattern of facial nerve weakness")
+        flags = [*flags, f"the {weak} side barely moves in a smile"]
+    if flags:
+        referral = f"{REFERRAL} ({'; '.join(flags)})."
+
+    # Skeletal / dental: the chin off the midline, a tilted jaw, rest asymmetry that follows it.
+    s = cfg["skeletal"]
+    skeletal_signs = False
+    if m.chin_deviation_mm is not None and abs(m.chin_deviation_mm) >= s["chin_deviation_mm"]:
+        skeletal_signs = True
+        side = "left" if m.chin_deviation_mm > 0 else "right"
+        scores["skeletal_dental"] += abs(m.chin_deviation_mm) / s["chin_deviation_mm"]
+        reasons["skeletal_dental"].append(
+            f"the chin (menton) sits {abs(m.chin_deviation_mm):.1f} mm to the patient's {side} of the facial midline")
+    if m.jaw_cant_deg is not None and abs(m.jaw_cant_deg) >= s["jaw_cant_deg"]:
+        skeletal_signs = True
+        low = "right" if m.jaw_cant_deg > 0 else "left"
+        scores["skeletal_dental"] += abs(m.jaw_cant_deg) / s["jaw_cant_deg"]
+        reasons["skeletal_dental"].append(
+            f"the jaw line is tilted {abs(m.jaw_cant_deg):.1f} degrees ({low} side lower)")
+    rest_dev = float(c.rest_height_deviation)
+    explained = m.jaw_explained_rest_mm if skeletal_signs else 0.0
+    explained_ll = m.jaw_explained_lower_lip_mm if skeletal_signs else 0.0
+    phys = cfg["muscular"]["physiological_mm"]
+    if skeletal_signs and abs(rest_dev) >= phys and explained * rest_dev > 0 \
+            and abs(explained) >= s["follows_jaw_fraction"] * abs(rest_dev):
+        scores["skeletal_dental"] += s["follows_jaw_score"]
+        reasons["skeletal_dental"].append(
+            f"the corner height difference at rest ({abs(rest_dev):.1f} mm) follows the jaw tilt "
+            f"(the tilt alone accounts for {abs(explained):.1f} mm)")
+    if history.dental_history:
+        scores["skeletal_dental"] += s["dental_history_score"]
+        reasons["skeletal_dental"].append("history: orthodontic treatment, extractions or a change of bite")
+    if history.pain:
+        reasons["skeletal_dental"].append("history: pain (check the jaw joint and the teeth as well)")
+
+    # Muscular: dynamic asymmetry, and rest asymmetry the jaw does not explain.
+    dynamic_height = float(c.height_deviation) - rest_dev
+    exc_diff = float(c.excursion_difference)
+    rest_left = rest_dev - explained
+    ll = max(abs(float(c.rest_lower_lip_deviation) - explained_ll),
+             abs(float(c.lower_lip_deviation) - explained_ll))
+    signal = max(abs(rest_left), abs(dynamic_height), abs(exc_diff), ll)
+    if signal >= phys:
+        scores["muscular"] += signal / phys
+        if abs(rest_left) >= phys:
+            hi, lo = _higher(rest_left)
+            what = "beyond what the jaw tilt explains" if skeletal_signs else "with the chin and jaw in line"
+            reasons["muscular"].append(
+                f"at rest the {hi} corner sits {abs(rest_left):.1f} mm higher, {what}: resting tone, "
+                f"e.g. an over-active depressor (DAO) on the {lo} side")
+        if abs(exc_diff) >= phys:
+            more = "left" if exc_diff > 0 else "right"
+            reasons["muscular"].append(
+                f"in the smile the {more} corner travels {abs(exc_diff):.1f} mm further "
+                f"({float(c.excursion_left):.1f} mm left, {float(c.excursion_right):.1f} mm right): "
+                f"the {more} elevators pull more, or the other side's less")
+        if abs(dynamic_height) >= phys:
+            hi, _ = _higher(dynamic_height)
+            reasons["muscular"].append(
+                f"the smile lifts the {hi} corner {abs(dynamic_height):.1f} mm more than the other: "
+                "an asymmetry in motion (dynamic) points to the muscles")
+        if ll >= phys:
+            reasons["muscular"].append(
+                f"the lower lip is {ll:.1f} mm uneven: the lip depressors (DLI/DAO) may differ")
+
+    # Habit.
+    h = cfg["habit"]
+    if history.chewing_side != "none":
+        scores["habit"] += h["chewing_side_score"]
+        reasons["habit"].append(f"history: chews mostly on the {history.chewing_side} side")
+    if history.jaw_propping != "none":
+        scores["habit"] += h["jaw_propping_score"]
+        reasons["habit"].append(f"history: props the jaw on the {history.jaw_propping} side")
+
+    # Iatrogenic: a previous injection that may still act.
+    wear = tuple(w for w in (_wear_off(inj, sex) for inj in history.previous_injections) if w is not None)
+    for w in wear:
+        inj = w.injection
+        peak = ph.bont_params().emax
+        scores["iatrogenic"] += cfg["iatrogenic"]["score"] * max(w.force_lost_now / peak, 0.25)
+        when = (f"it should wear off around day {w.wears_off_day:+.0f} (about {w.wears_off_day / 7:.0f} weeks "
+                "from now); re-assess then" if np.isfinite(w.wears_off_day) and w.wears_off_day > 0
+                else "it has probably worn off by now")
+        reasons["iatrogenic"].append(
+            f"history: {inj.units:g} units {inj.product} into {inj.site} {w.days_ago:.0f} days ago, "
+            f"about {100 * w.force_lost_now:.0f} % of that muscle's force still lost today; {when}")
+
+    total = sum(scores.values())
+    causes = tuple(sorted(
+        (Cause(k, v / total, tuple(reasons[k])) for k, v in scores.items() if v > 0),
+        key=lambda cause: -cause.weight,
+    )) if total > 0 else ()
+    kinds = {cause.kind for cause in causes}
+    if referral:
+        advice.append(referral)
+    if "skeletal_dental" in kinds and scores["skeletal_dental"] >= 1.0:
+        advice.append(SKELETAL_ADVICE)
+    if "habit" in kinds:
+        advice.append(HABIT_ADVICE)
+    if wear:
+        advice.append("A previous injection may explain part of the picture: wait until it wears off, then re-measure.")
+    if not causes:
+        advice.append(f"No asymmetry above {phys:g} mm and nothing in the history points to a cause: "
+                      "nothing to treat (the goal is a balance nobody notices).")
+    elif "muscular" in kinds and not referral:
+        advice.append("A muscular cause suits BoNT-A on the over-pulling side: start low, re-assess at weeks 2-4.")
+    return Triage(causes, referral, tuple(advice), wear)

@@ -1,0 +1,1 @@
+"""Pure array functions on meshes: the cotangent Laplacian, vertex areas, mesh repair."""

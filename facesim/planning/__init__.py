@@ -1,0 +1,1 @@
+"""Conservative dose planning under uncertainty: samples, search kernel, ranking, staged plan."""

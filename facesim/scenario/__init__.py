@@ -1,0 +1,1 @@
+"""Case files: reading and validating scenarios and histories."""

@@ -1,0 +1,287 @@
+"""A scenario on the day axis: per-muscle forces and static fields, day by day.
+
+The model is linear, so a day's shape is
+
+``u(e, t) = sum_m F_max,m * g_m(t) * (tone_m * tau_m(t) + a_e,m * s_m(t)) * B_m + sum_j c_j(t) * S_j``
+
+with ``g`` the BoNT-A force factor (facesim.treatment.pharmacology), ``tau`` and ``s`` the
+patient's tone and strength multipliers (habit correction and re-education
+change them over time), ``B`` the muscle basis and ``S_j`` static fields: filler
+(``c`` = apparent volume, mL), corner lift (``c`` = lift, mm) and the skeletal
+offset (``c`` = 1). Every day is a small matrix product on the landmark stencils;
+nothing is solved per day. Filler and lift unit fields are solved once, when a
+:class:`ScenarioSimulation` is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facesim.metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics, dominant_side, verdict
+from facesim.treatment.corrections import SkeletalAsymmetry
+from facesim.tissue.model import FaceModel
+from facesim.anatomy.patient import Patient
+from facesim.treatment.pharmacology import Injection, delivered_dose, force_factor, spread_sigma_mm, product
+from facesim.scenario.case import Scenario, ToxinShot, check_site_dose
+from facesim.treatment.sites import muscle_territories, site_target
+
+LIFT_FOOTPRINT_MM = 4.0  # ASSUMPTION: sigma of the upward load a corner-lift suture puts on the skin
+KEEP_OUT_MM = 15.0       # Hexsel: perioral toxin >= 1.5 cm from the commissure (clinical-parameters, Safety)
+DLI_SHARE_LIMIT = 0.2    # warn when the DLI gets > 20 % of the DAO's dose (clinical-parameters, Safety)
+SMILE_LOSS_LIMIT = 0.3   # warn when ZMj/ZMi/risorius lose > 30 % of force (clinical-parameters, Safety)
+SMILE_MUSCLES = ("zygomaticus_major", "zygomaticus_minor", "risorius")
+
+
+def build_model(scenario: Scenario, vertices: int | None = None) -> FaceModel:
+    """The face model a scenario asks for (``vertices`` overrides its resolution)."""
+    if scenario.patient.mesh == "builtin":
+        return FaceModel.builtin(vertices or scenario.patient.vertices)
+    from facesim.scan.importer import load_imported_face
+
+    return FaceModel(load_imported_face(scenario.patient.mesh))
+
+
+def lift_unit_field(model: FaceModel, side: str) -> np.ndarray:
+    """Displacement (n, 3) in mm of a corner lift of 1 mm: the tissue response to an upward
+    load around the commissure (gaussian footprint), scaled so the commissure (its
+    landmark patch) rises exactly 1 mm."""
+    name = f"cheilion_{side}"
+    x = model.face.vertices
+    r2 = np.sum((x - model.face.landmark_position(name)) ** 2, axis=1)
+    load = np.zeros_like(x)
+    load[:, 1] = model.tissue.areas * np.exp(-0.5 * r2 / LIFT_FOOTPRINT_MM**2)
+    field = model.solve_loads(load[None])[0]
+    stencil = model.landmark_weights((name,))
+    return field / float((stencil @ field)[0, 1])
+
+
+@dataclass(frozen=True)
+class StaticComponent:
+    """A displacement field with a time course: ``course(days) (k,) x field (n, 3)``."""
+
+    label: str
+    field: np.ndarray
+    course: object  # callable days -> (k,)
+
+
+@dataclass(frozen=True, eq=False)
+class Timeline:
+    """A scenario simulated on days.
+
+    Attributes
+    ----------
+    days : (k,) float array, days
+    muscle_ids : tuple[str, ...]
+    force_factor : (k, n_muscles) float array, BoNT-A force factor g (1 = untouched)
+    strength, tone : (k, n_muscles) float arrays, multipliers on those days
+    landmarks : dict expression -> (k, 6, 3) float array, mm, METRIC_LANDMARKS positions
+    metrics : dict expression -> CornerMetrics with (k,) arrays (against that day's rest)
+    """
+
+    days: np.ndarray
+    muscle_ids: tuple[str, ...]
+    force_factor: np.ndarray
+    strength: np.ndarray
+    tone: np.ndarray
+    landmarks: dict
+    metrics: dict
+
+    @property
+    def expressions(self) -> tuple[str, ...]:
+        return tuple(self.metrics)
+
+    def asymmetry(self) -> np.ndarray:
+        """Largest corner asymmetry (k,) in mm over all simulated expressions, per day."""
+        return np.maximum.reduce([m.asymmetry for m in self.metrics.values()])
+
+    def rows(self) -> list[dict]:
+        """One dict per day and expression (the CSV/JSON records), plain floats and strings."""
+        out = []
+        for k, day in enumerate(self.days):
+            for e, m in self.metrics.items():
+                row = {"day": float(day), "expression": e}
+                row.update({name: float(v[k]) for name, v in m.as_dict().items()})
+                asym = float(m.asymmetry[k])
+                row.update(
+                    asymmetry_mm=asym,
+                    balance_score=float(m.balance_score[k]),
+                    verdict=verdict(asym),
+                    higher_corner=dominant_side(row["height_deviation"], "left", "right"),
+                    pulls_more=dominant_side(row["excursion_difference"], "left", "right") if e != "rest" else "",
+                )
+                out.append(row)
+        return out
+
+
+class ScenarioSimulation:
+    """A scenario resolved on one face model; cheap to evaluate on any days.
+
+    Built once: injection sites resolved to the face, muscle territories, filler
+    and corner-lift unit fields solved, the skeletal field. Then
+    :meth:`timeline` evaluates any number of days as array products.
+
+    Attributes
+    ----------
+    injections : tuple[Injection, ...], the scenario's shots (history first) on this face
+    warnings : tuple[str, ...], the scenario's warnings plus safety-rule warnings
+    static : tuple[StaticComponent, ...]
+    """
+
+    def __init__(self, model: FaceModel, scenario: Scenario):
+        self.model, self.scenario = model, scenario
+        self.territories = muscle_territories(model)
+        self.patient = Patient(strength=dict(scenario.patient.strength), tone=dict(scenario.patient.tone),
+                               name=scenario.patient.name)
+        warnings = list(scenario.warnings)
+        self.injections = tuple(self._resolve(shot, warnings) for shot in scenario.injections)
+        self.static = self._static_components()
+        warnings += self._safety_warnings()
+        self.warnings = tuple(dict.fromkeys(warnings))
+
+    # -- set-up ------------------------------------------------------------
+
+    def _resolve(self, shot: ToxinShot, warnings: list) -> Injection:
+        site = shot.site
+        if site.name is not None:
+            xy, depth, _ = site_target(self.model, site.name)
+        else:
+            xyz = (np.asarray(site.point_mm) if site.point_mm is not None
+                   else self.model.face.landmark_position(site.landmark) + np.asarray(site.offset_xyz_mm))
+            xy, depth = xyz[:2], "superficial"
+        inj = Injection(tuple(map(float, xy)), shot.units, shot.product, shot.day, shot.volume_ml,
+                        shot.depth or depth)
+        if site.name is None and not shot.previous:  # a free point: check against the muscle it mostly reaches
+            dose = self._delivered(inj)
+            if dose.max() > 0:
+                note = check_site_dose(shot, self.territories[int(np.argmax(dose))].muscle_id,
+                                       self.scenario.allow_high_dose)
+                if note:
+                    warnings.append(note)
+        return inj
+
+    def _delivered(self, inj: Injection) -> np.ndarray:
+        prod = product(inj.product)
+        u = float(inj.units / prod.units_per_ona_unit)
+        if u == 0:
+            return np.zeros(len(self.territories))
+        sigma = float(spread_sigma_mm(u, inj.volume_ml)) * prod.spread_factor
+        return delivered_dose(u, inj.site_xy, sigma, self.territories, inj.depth)
+
+    def _static_components(self) -> tuple[StaticComponent, ...]:
+        out = []
+        for k, f in enumerate(self.scenario.fillers):
+            out.append(StaticComponent(f"filler[{k}]", f.unit_field(self.model), lambda d, f=f: f.course(d)[0]))
+        for lift in self.scenario.corner_lifts:
+            out.append(StaticComponent(f"corner lift {lift.side}", lift_unit_field(self.model, lift.side),
+                                       lift.course))
+        p = self.scenario.patient
+        for side, droop in p.corner_droop_mm.items():
+            if droop:
+                out.append(StaticComponent(f"corner droop {side}", -droop * lift_unit_field(self.model, side),
+                                           lambda d: np.ones(np.shape(d))))
+        if p.skeletal:
+            skeletal = SkeletalAsymmetry(p.jaw_shift_mm, p.jaw_cant_deg).field(self.model.face)
+            out.append(StaticComponent("skeletal", skeletal,
+                                       lambda d: np.ones(np.shape(d))))
+        return tuple(out)
+
+    def _safety_warnings(self) -> list[str]:
+        out = []
+        ids = self.model.muscle_ids
+        planned = [(s, i) for s, i in zip(self.scenario.injections, self.injections) if not s.previous]
+        for shot, inj in planned:
+            for side in ("left", "right"):
+                corner = self.model.face.landmark_position(f"cheilion_{side}")[:2]
+                dist = float(np.linalg.norm(np.asarray(inj.site_xy) - corner))
+                if dist < KEEP_OUT_MM:
+                    out.append(f"{shot.where}: the site is {dist:.0f} mm from the {side} commissure; keep perioral "
+                               f"toxin >= {KEEP_OUT_MM:.0f} mm away (Hexsel) to spare the smile muscles")
+        for side in ("left", "right"):
+            dao = sum(self._delivered(i)[ids.index(f"dao_{side}")] for _, i in planned)
+            dli = sum(self._delivered(i)[ids.index(f"dli_{side}")] for _, i in planned)
+            if dao > 0.25 and dli > DLI_SHARE_LIMIT * dao:
+                out.append(f"the {side} DLI gets {dli:.1f} U against {dao:.1f} U for the {side} DAO (more than 20 % "
+                           "of the DAO's dose; units as if injected into each muscle): risk of a lower-lip drop on "
+                           "that side; inject more laterally and superficially")
+        if planned:
+            days = np.arange(0.0, 181.0, 1.0)
+            loss = 1.0 - self.force_factor(days, [i for _, i in planned]).min(axis=0)
+            for m, mid in enumerate(ids):
+                if mid.rsplit("_", 1)[0] in SMILE_MUSCLES and loss[m] > SMILE_LOSS_LIMIT:
+                    out.append(f"{mid} loses up to {loss[m]:.0%} of its force (> 30 %): the smile on that side "
+                               "may weaken or narrow")
+        return out
+
+    # -- day axis ------------------------------------------------------------
+
+    def force_factor(self, days, injections=None) -> np.ndarray:
+        """BoNT-A force factor (k, n_muscles) on ``days``."""
+        shots = self.injections if injections is None else injections
+        return force_factor(days, shots, self.territories, self.scenario.patient.sex)
+
+    def multipliers(self, days) -> tuple[np.ndarray, np.ndarray]:
+        """(strength, tone), each (k, n_muscles), on ``days``: the patient's, changed by
+        re-education (strength x its course) and habit correction (tone = its course)."""
+        t = np.atleast_1d(np.asarray(days, float))
+        s0, tone0 = self.patient.multipliers(self.model.muscle_ids)
+        strength = np.tile(s0, (t.size, 1))
+        tone = np.tile(tone0, (t.size, 1))
+        for ex in self.scenario.exercises:
+            cols = [self.model.index(m) for m in ex.muscle_ids]
+            strength[:, cols] *= ex.course(t)[:, None]
+        for habit in self.scenario.habit_corrections:
+            cols = [self.model.index(m) for m in habit.muscle_ids]
+            tone[:, cols] = habit.course(t)[:, None]
+        return strength, tone
+
+    def forces(self, days, expression: str, factor=None, multipliers=None) -> np.ndarray:
+        """Muscle forces (k, n_muscles) in N on ``days`` in ``expression``."""
+        m = self.model
+        g = self.force_factor(days) if factor is None else factor
+        strength, tone = self.multipliers(days) if multipliers is None else multipliers
+        activation = m.expressions.get(expression)
+        return m.max_force * g * (m.expressions.tone * tone + activation * strength)
+
+    def static_at_landmarks(self, days, names: tuple[str, ...] = METRIC_LANDMARKS) -> np.ndarray:
+        """Static displacement (k, L, 3) in mm of landmarks ``names`` (filler, lift, skeletal)."""
+        t = np.atleast_1d(np.asarray(days, float))
+        out = np.zeros((t.size, len(names), 3))
+        stencil = self.model.landmark_weights(tuple(names))
+        for c in self.static:
+            out += np.asarray(c.course(t), float)[:, None, None] * (stencil @ c.field)[None]
+        return out
+
+    def static_field(self, day: float, labels: tuple[str, ...] | None = None) -> np.ndarray:
+        """Static vertex displacement (n, 3) in mm on one day (optionally only components ``labels``)."""
+        out = np.zeros_like(self.model.face.vertices)
+        for c in self.static:
+            if labels is None or c.label in labels:
+                out += float(np.asarray(c.course(np.array([day])))[0]) * c.field
+        return out
+
+    def shape(self, day: float, expression: str) -> np.ndarray:
+        """Deformed vertex positions (n, 3) in mm on ``day`` in ``expression``."""
+        forces = self.forces(np.array([float(day)]), expression)[0]
+        return self.model.face.vertices + self.model.displacement(forces) + self.static_field(day)
+
+    def timeline(self, days=None, expressions=None, factor=None) -> Timeline:
+        """Landmarks and corner metrics on ``days`` (default: the scenario's follow-up days).
+
+        ``factor`` (k, n_muscles) replaces the BoNT-A force factor (e.g. under sampled parameters).
+        """
+        t = np.asarray(self.scenario.days if days is None else days, float)
+        exprs = tuple(dict.fromkeys(("rest", *(self.scenario.expressions if expressions is None else expressions))))
+        g = self.force_factor(t) if factor is None else np.asarray(factor, float)
+        mult = self.multipliers(t)
+        static = self.static_at_landmarks(t)
+        landmarks = {e: self.model.landmark_positions(self.forces(t, e, g, mult), METRIC_LANDMARKS) + static
+                     for e in exprs}
+        metrics: dict[str, CornerMetrics] = {e: corner_metrics(landmarks["rest"], landmarks[e]) for e in exprs}
+        return Timeline(t, self.model.muscle_ids, g, mult[0], mult[1], landmarks, metrics)
+
+
+def simulate(model: FaceModel, scenario: Scenario, days=None) -> Timeline:
+    """Shorthand: ``ScenarioSimulation(model, scenario).timeline(days)``."""
+    return ScenarioSimulation(model, scenario).timeline(days)

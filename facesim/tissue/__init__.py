@@ -1,0 +1,1 @@
+"""The factorized tissue system, the response basis and FaceModel."""

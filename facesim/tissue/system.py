@@ -1,0 +1,64 @@
+"""Quasi-static skin response: (k_s L + diag(k_b A)) u = f, factorized once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from facesim.datafiles import bundled
+from facesim.face.mesh import Face
+from facesim.geometry.laplacian import cotangent_laplacian, vertex_areas
+
+
+@dataclass(frozen=True)
+class TissueParameters:
+    """Stiffness constants (see facesim/data/tissue.toml for sources).
+
+    membrane_stiffness : float, N/mm
+    soft_anchoring, bone_anchoring : float, N/mm^3
+    """
+
+    membrane_stiffness: float
+    soft_anchoring: float
+    bone_anchoring: float
+
+    @classmethod
+    def default(cls) -> "TissueParameters":
+        data = bundled("tissue")
+        return cls(
+            membrane_stiffness=float(data["skin"]["membrane_stiffness_n_per_mm"]),
+            soft_anchoring=float(data["anchoring"]["soft_n_per_mm3"]),
+            bone_anchoring=float(data["anchoring"]["bone_n_per_mm3"]),
+        )
+
+    def anchoring(self, tie: np.ndarray) -> np.ndarray:
+        """Per-area bone-tie stiffness k_b (N/mm^3) from a tie map in [0, 1]."""
+        ratio = self.bone_anchoring / self.soft_anchoring
+        return self.soft_anchoring * ratio ** np.clip(tie, 0.0, 1.0)
+
+
+class TissueSystem:
+    """The factorized tissue matrix of one face; ``solve`` reuses the factorization.
+
+    Attributes
+    ----------
+    matrix : (n, n) sparse CSC, N/mm
+        K = k_s L + diag(k_b A), symmetric positive definite.
+    areas : (n,) float array, mm^2
+    """
+
+    def __init__(self, face: Face, params: TissueParameters | None = None):
+        self.params = params or TissueParameters.default()
+        self.areas = vertex_areas(face.vertices, face.faces)
+        self.laplacian = cotangent_laplacian(face.vertices, face.faces)
+        tie = face.anchoring if face.anchoring is not None else np.zeros(face.n_vertices)
+        k_b = self.params.anchoring(tie) * self.areas
+        self.matrix = (self.params.membrane_stiffness * self.laplacian + sp.diags(k_b)).tocsc()
+        self._lu = spla.splu(self.matrix, permc_spec="MMD_AT_PLUS_A")
+
+    def solve(self, forces: np.ndarray) -> np.ndarray:
+        """Displacements (mm) for vertex forces (N); forces shaped (n,) or (n, k)."""
+        return self._lu.solve(np.ascontiguousarray(forces, dtype=float))

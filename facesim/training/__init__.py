@@ -1,0 +1,1 @@
+"""Training mode: practice cases, answers, scoring and feedback, pictures."""

@@ -1,0 +1,1 @@
+"""Treatments: BoNT-A products, spread and time course, HA filler, other corrections, named sites."""
