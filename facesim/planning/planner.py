@@ -36,7 +36,7 @@ from facesim.scenario.case import Scenario
 from facesim.treatment.sites import named_sites, site_target, unknown_site_message
 from facesim.simulation.timeline import ScenarioSimulation
 from facesim.assessment.triage import PlanningRefused
-from facesim.planning.uncertainty import ParameterSamples, sample_parameters
+from facesim.treatment.uncertainty import ParameterSamples, sample_parameters
 
 REFERRAL = "see a neurologist before any cosmetic treatment"
 #: A site "reaches" a muscle whose force factor it changes by more than this in some sample and level.

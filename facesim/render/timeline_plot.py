@@ -17,6 +17,7 @@ import numpy as np
 
 from facesim.datafiles import bundled
 from facesim.outputs import write_atomically
+from facesim.simulation.bands import FOLLOW_UP_DAYS, bont_uncertainty, curves_of
 
 COLOURS = {"rest height": "#1f77b4", "smile height": "#d62728", "smile excursion": "#9467bd"}
 LABELS = {"rest height": "at rest", "smile height": "smiling", "smile excursion": "smile travel"}
@@ -63,11 +64,9 @@ def plot_timeline(sim, path: Path | str, days=None, timeline=None, uncertainty=N
                   dpi: int = 110) -> Path:
     """Write the timeline plot of a ScenarioSimulation to a PNG (whole or not at all).
 
-    ``timeline`` and ``uncertainty`` (facesim.report.pages) are computed if not given
+    ``timeline`` and ``uncertainty`` (facesim.simulation.bands) are computed if not given
     (days 0-180 daily; the default BoNT-A sample).
     """
-    from facesim.report.pages import FOLLOW_UP_DAYS, bont_uncertainty, curves_of
-
     plt = _pyplot()
     days = np.asarray(FOLLOW_UP_DAYS if days is None else days, float)
     tl = timeline if timeline is not None else sim.timeline(days)

@@ -3,7 +3,7 @@
 Stages kept apart:
 
 - :func:`bont_uncertainty`: the scenario on a day axis with the BoNT-A parameters
-  drawn by :func:`facesim.planning.uncertainty.sample_parameters` (seeded), as 10-90 %
+  drawn by :func:`facesim.treatment.uncertainty.sample_parameters` (seeded), as 10-90 %
   bands. Only the toxin parameters vary here (not the tissue, the anatomy or the patient).
 - :func:`milestones`: when the change starts to show, when it is best, when the
   asymmetry is below the noticeable threshold and when the effect has worn off.
@@ -45,11 +45,8 @@ from facesim.metrics import verdict
 from facesim.treatment.pharmacology import force_factor
 from facesim.scenario.case import Scenario, parse_scenario, read_scenario_file
 from facesim.simulation.timeline import ScenarioSimulation, Timeline
-from facesim.planning.uncertainty import sample_parameters
+from facesim.simulation.bands import FOLLOW_UP_DAYS, N_SAMPLES, SEED, Uncertainty, bont_uncertainty, curves_of
 
-FOLLOW_UP_DAYS = np.arange(0.0, 181.0)  # daily, 0-180
-N_SAMPLES = 32
-SEED = 20260601
 VISIBLE_FRACTION = 0.25   # "starts to show": a quarter of the largest improvement
 VISIBLE_MIN_MM = 0.3      # ... and at least this much (below the 0.7 mm measurement noise it would not show)
 WORN_OFF_FRACTION = 0.1   # "worn off": improvement back below 10 % of its peak (as pharmacology.duration_days)
@@ -85,64 +82,6 @@ def scenario_with_plan(scenario_path: Path | str, plan_path: Path | str, allow_h
     if title:
         data["title"] = f"{data.get('title', scenario_path.stem)} — plan: {title}"
     return parse_scenario(data, f"{scenario_path} + {plan_path}", allow_high_dose)
-
-
-# --------------------------------------------------------------------------- uncertainty
-
-
-@dataclass(frozen=True)
-class Uncertainty:
-    """A scenario simulated under sampled BoNT-A parameters.
-
-    Attributes
-    ----------
-    days : (k,) float array, days
-    draws : list of dict, the parameter values of each sample
-    curves : dict name -> (s, k) float array, mm; names ``rest height``, ``smile height``,
-        ``smile excursion`` (left minus right) and ``asymmetry``
-    """
-
-    days: np.ndarray
-    draws: list
-    curves: dict
-
-    def band(self, name: str, low: float = 10.0, high: float = 90.0) -> tuple[np.ndarray, np.ndarray]:
-        """The ``low``-``high`` percentile band (two (k,) arrays, mm) of curve ``name``."""
-        return tuple(np.percentile(self.curves[name], [low, high], axis=0))
-
-    @property
-    def description(self) -> str:
-        r = bundled("uncertainty")["uncertainty"]
-        varied = ("onset_delay_d", "rise_tau_d", "hold_d", "decay_factor", "emax", "hill_n", "spread_factor",
-                  "ed50_factor")
-        parts = [f"{name} {r[name][0]:g}–{r[name][1]:g}" for name in varied]
-        return (f"{len(self.draws)} seeded samples of the BoNT-A parameters, each drawn from its documented "
-                f"range (facesim/data/uncertainty.toml): {'; '.join(parts)}. Bands show the 10–90 % range "
-                "across samples. Tissue, anatomy and the patient's muscle strengths are not varied.")
-
-
-def curves_of(tl: Timeline) -> dict[str, np.ndarray]:
-    """The plotted curves of a timeline (left minus right, mm)."""
-    rest = tl.metrics["rest"]
-    out = {"rest height": rest.rest_height_deviation, "asymmetry": tl.asymmetry()}
-    if "smile" in tl.metrics:
-        out["smile height"] = tl.metrics["smile"].height_deviation
-        out["smile excursion"] = tl.metrics["smile"].excursion_difference
-    return out
-
-
-def bont_uncertainty(sim: ScenarioSimulation, days=FOLLOW_UP_DAYS, n: int = N_SAMPLES, seed: int = SEED) -> Uncertainty:
-    """The scenario's curves under ``n`` seeded draws of the BoNT-A parameters."""
-    days = np.asarray(days, float)
-    samples = sample_parameters(n, seed)
-    curves: dict[str, list] = {}
-    for k in range(samples.size):
-        params, ed50_scale = samples.bont_params(k)
-        g = force_factor(days, sim.injections, sim.territories, sim.scenario.patient.sex, ed50_scale, params)
-        for name, curve in curves_of(sim.timeline(days, factor=g)).items():
-            curves.setdefault(name, []).append(curve)
-    draws = samples.rows()
-    return Uncertainty(days, draws, {k: np.array(v) for k, v in curves.items()})
 
 
 # --------------------------------------------------------------------------- milestones
