@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from facesim.datafiles import bundled
+from facesim.geometry.frontal import to_frontal
 
 #: Landmarks the metrics read, in this order, as (..., 6, 3) arrays.
 METRIC_LANDMARKS = (
@@ -27,13 +28,32 @@ EVEN_MM = 0.05  # differences below this are reported as "even"
 
 
 def frontal_coordinates(points: np.ndarray) -> np.ndarray:
-    """Map landmark points (..., 6, 3) in METRIC_LANDMARKS order to the frame (..., 6, 2), mm."""
-    pl, pr = points[..., 0, :2], points[..., 1, :2]
-    ex = pl - pr
-    ex = ex / np.linalg.norm(ex, axis=-1, keepdims=True)
-    ey = np.stack([-ex[..., 1], ex[..., 0]], axis=-1)
-    rel = points[..., :2] - (0.5 * (pl + pr))[..., None, :]
-    return np.stack([np.sum(rel * ex[..., None, :], -1), np.sum(rel * ey[..., None, :], -1)], -1)
+    """Map landmark points (..., 6, 3) in METRIC_LANDMARKS order to the frontal frame (..., 6, 2), mm."""
+    return to_frontal(points, points[..., 0, :], points[..., 1, :])
+
+
+def asymmetry_rule(rest_dev, expr_dev, excursion_diff):
+    """The asymmetry (mm): the largest of |rest height deviation|, |expression height deviation| and
+    |excursion difference|. The one definition: CornerMetrics, the planner and its compiled kernel
+    call it (arrays broadcast; scalars work under numba)."""
+    return np.maximum(np.maximum(np.abs(rest_dev), np.abs(expr_dev)), np.abs(excursion_diff))
+
+
+def overcorrection_rule(after, before, limit_mm):
+    """Over-correction of one left-minus-right deviation (mm): the side that was the weaker by at
+    least half of ``limit_mm`` is now the stronger by more than ``limit_mm``. The one definition
+    (planner and compiled kernel); broadcasts, scalars under numba."""
+    return (np.abs(before) >= 0.5 * limit_mm) & (after * before < 0.0) & (np.abs(after) > limit_mm)
+
+
+def corner_deviations(c):
+    """Rest height, smile height and excursion differences (mm) from corner coordinates (..., 8):
+    rest cL, cR, smile cL, cR as (x, y) in the frontal frame. Scalars under numba for a (8,) array."""
+    rest_dev = c[..., 1] - c[..., 3]
+    smile_dev = c[..., 5] - c[..., 7]
+    exc_diff = np.hypot(c[..., 4] - c[..., 0], c[..., 5] - c[..., 1]) - np.hypot(c[..., 6] - c[..., 2],
+                                                                                c[..., 7] - c[..., 3])
+    return rest_dev, smile_dev, exc_diff
 
 
 @dataclass(frozen=True)
@@ -78,9 +98,7 @@ class CornerMetrics:
     @property
     def asymmetry(self) -> np.ndarray:
         """The largest of |rest height dev|, |height dev|, |excursion difference| (mm)."""
-        return np.maximum.reduce(
-            [np.abs(self.rest_height_deviation), np.abs(self.height_deviation), np.abs(self.excursion_difference)]
-        )
+        return asymmetry_rule(self.rest_height_deviation, self.height_deviation, self.excursion_difference)
 
     @property
     def balance_score(self) -> np.ndarray:

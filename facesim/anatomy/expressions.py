@@ -9,7 +9,7 @@ import numpy as np
 
 from facesim.datafiles import bundled
 from facesim.errors import DataError, InputError
-from facesim.face.mesh import SIDES
+from facesim.face.names import SIDES, sided
 
 
 def _expand(table: dict, muscle_names: tuple[str, ...], muscle_ids: tuple[str, ...], where: str) -> np.ndarray:
@@ -18,7 +18,7 @@ def _expand(table: dict, muscle_names: tuple[str, ...], muscle_ids: tuple[str, .
     index = {mid: k for k, mid in enumerate(muscle_ids)}
     for key, value in table.items():
         if key in muscle_names:
-            targets = [f"{key}_{side}" for side in SIDES]
+            targets = [sided(key, side) for side in SIDES]
         elif key in index:
             targets = [key]
         else:

@@ -14,10 +14,10 @@ import numpy as np
 
 from facesim.datafiles import bundled, read_toml
 from facesim.errors import DataError
-from facesim.face.mesh import SIDES, Face
+from facesim.face.mesh import Face
+from facesim.face.names import SIDE_SIGN, SIDES, sided
 from facesim.geometry.laplacian import vertex_areas
 
-SIDE_SIGN = {"left": 1.0, "right": -1.0}  # +x is the patient's left
 KINDS = ("linear", "sphincter")
 
 
@@ -86,7 +86,7 @@ class Anatomy:
 
     @property
     def muscle_ids(self) -> tuple[str, ...]:
-        return tuple(f"{m.name}_{side}" for m in self.muscles for side in SIDES)
+        return tuple(sided(m.name, side) for m in self.muscles for side in SIDES)
 
     @classmethod
     def default(cls) -> "Anatomy":
@@ -215,7 +215,7 @@ def _place(face: Face, spec: MuscleSpec, side: str, scale: float, areas: np.ndar
     if total <= 0:
         raise DataError(f"muscle {spec.name}_{side}: no skin within reach of its attachment")
     return PlacedMuscle(
-        id=f"{spec.name}_{side}",
+        id=sided(spec.name, side),
         spec=spec,
         side=side,
         attachment=attachment,

@@ -9,14 +9,7 @@ from types import MappingProxyType
 import numpy as np
 
 from facesim.errors import InputError
-
-
-def mirror_id(muscle_id: str) -> str:
-    """``dao_right`` -> ``dao_left`` and back."""
-    for a, b in (("_left", "_right"), ("_right", "_left")):
-        if muscle_id.endswith(a):
-            return muscle_id[: -len(a)] + b
-    return muscle_id
+from facesim.face.names import mirror_name
 
 
 @dataclass(frozen=True)
@@ -47,8 +40,8 @@ class Patient:
     def mirrored(self) -> "Patient":
         """The same patient with left and right swapped."""
         return Patient(
-            strength={mirror_id(k): v for k, v in self.strength.items()},
-            tone={mirror_id(k): v for k, v in self.tone.items()},
+            strength={mirror_name(k): v for k, v in self.strength.items()},
+            tone={mirror_name(k): v for k, v in self.tone.items()},
             name=f"{self.name} (mirrored)",
         )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from facesim.errors import InputError
+from facesim.geometry.frontal import to_frontal
 from facesim.assessment.landmark_input import LandmarkSet
 from facesim.metrics import CornerMetrics, corner_metrics
 
@@ -18,11 +19,7 @@ from facesim.metrics import CornerMetrics, corner_metrics
 def pupil_frame(points: LandmarkSet, names: tuple[str, ...]) -> np.ndarray:
     """Frontal coordinates (len(names), 2), mm, of ``names``: origin between the pupils, x toward
     the patient's left along the pupil line, y up."""
-    pl, pr = points["pupil_left"][:2], points["pupil_right"][:2]
-    ex = (pl - pr) / np.linalg.norm(pl - pr)
-    ey = np.array([-ex[1], ex[0]])
-    rel = np.stack([points[n][:2] for n in names]) - 0.5 * (pl + pr)
-    return np.stack([rel @ ex, rel @ ey], axis=-1)
+    return to_frontal(np.stack([points[n][:2] for n in names]), points["pupil_left"], points["pupil_right"])
 
 
 @dataclass(frozen=True)

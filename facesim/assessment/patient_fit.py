@@ -31,6 +31,8 @@ from scipy.optimize import lsq_linear
 from facesim.assessment.measures import pupil_frame
 from facesim.treatment.corrections import SkeletalAsymmetry
 from facesim.errors import InputError
+from facesim.face.names import base_name, side_of, sided
+from facesim.geometry.frontal import frontal_axes
 from facesim.scenario.history import History, PreviousInjection
 from facesim.assessment.landmark_input import LandmarkSet
 from facesim.metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics
@@ -76,10 +78,8 @@ def _design(model: FaceModel) -> _Design:
         if missing:
             raise InputError(f"the model face lacks landmarks {', '.join(missing)}; calibration needs them")
         rest, basis = model.landmark_basis(FIT_LANDMARKS)
-        pl, pr = rest[0, :2], rest[1, :2]
-        ex = (pl - pr) / np.linalg.norm(pl - pr)
-        frame = np.stack([ex, [-ex[1], ex[0]]], axis=1)  # (2, 2): xy -> frontal
-        rest0 = (rest[:, :2] - 0.5 * (pl + pr)) @ frame
+        origin, frame = frontal_axes(rest[0], rest[1])  # frame (2, 2): xy -> frontal
+        rest0 = (rest[:, :2] - origin) @ frame
         basis2 = basis[..., :2] @ frame
         weights = model.landmark_weights(FIT_LANDMARKS)
         jaw = np.stack([(weights @ SkeletalAsymmetry(*args).field(model.face))[:, :2] @ frame
@@ -299,10 +299,10 @@ def _over_pulling(model: FaceModel, d: _Design, theta: np.ndarray) -> Finding | 
     corner = {"left": cl, "right": cr}
     u = {s: smile_cols[:, i].sum(axis=0) / np.linalg.norm(smile_cols[:, i].sum(axis=0)) for s, i in corner.items()}
     tone, strength = theta[:n] - 1.0, theta[n:2 * n] - 1.0
-    pairs = sorted({m.rsplit("_", 1)[0] for m in ids if m.endswith(("_left", "_right"))})
+    pairs = sorted({base_name(m) for m in ids if side_of(m) is not None})
     pull, lift, down = {}, {}, set()
     for muscle in pairs:
-        kl, kr = ids.index(f"{muscle}_left"), ids.index(f"{muscle}_right")
+        kl, kr = ids.index(sided(muscle, "left")), ids.index(sided(muscle, "right"))
         dl, dr = strength[kl] * smile_cols[kl, cl], strength[kr] * smile_cols[kr, cr]
         pull[muscle] = (dl[1] - dr[1]) + (dl @ u["left"] - dr @ u["right"])
         rest = d.tone_cols[:, cl, 1] - d.tone_cols[:, cr, 1]
@@ -319,16 +319,16 @@ def _over_pulling(model: FaceModel, d: _Design, theta: np.ndarray) -> Finding | 
         table = {m: v for m, v in table.items() if m in down} or table
     muscle = max(table, key=lambda m: sign * table[m])
     values = theta[:n] if kind == "tone" else theta[n:2 * n]
-    return Finding(muscle, kind, side, float(values[ids.index(f"{muscle}_left")]),
-                   float(values[ids.index(f"{muscle}_right")]), float(max(abs(p), abs(h))))
+    return Finding(muscle, kind, side, float(values[ids.index(sided(muscle, "left"))]),
+                   float(values[ids.index(sided(muscle, "right"))]), float(max(abs(p), abs(h))))
 
 
 def _unidentifiable(a, norms, free, labels, ids, rest_by_tone) -> tuple[str, ...]:
     notes = []
     unseen = [labels[k] for k in range(len(labels) - 1) if norms[k] <= UNSEEN_FRACTION * norms.max()]
     if unseen:
-        strengths = sorted({lab.removesuffix(" strength").rsplit("_", 1)[0] for lab in unseen if "strength" in lab})
-        tones = sorted({lab.removesuffix(" tone").rsplit("_", 1)[0] for lab in unseen if "tone" in lab})
+        strengths = sorted({base_name(lab.removesuffix(" strength")) for lab in unseen if "strength" in lab})
+        tones = sorted({base_name(lab.removesuffix(" tone")) for lab in unseen if "tone" in lab})
         if strengths:
             notes.append(f"strength of {', '.join(strengths)}: not active in these expressions, left at 1")
         if tones and rest_by_tone:

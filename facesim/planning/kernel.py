@@ -12,6 +12,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from facesim.metrics import asymmetry_rule, corner_deviations, overcorrection_rule
+
+# The clinical rules are defined once (facesim.metrics) and compiled here for the inner loop.
+_asymmetry = njit(asymmetry_rule)
+_overcorrected = njit(overcorrection_rule)
+_deviations = njit(corner_deviations)
+
 #: The Hill map is tabulated over dose / ED50 in [0, TABLE_MAX] (beyond: the last value; doses here stay
 #: below 20 U and ED50 x sample factor above 0.25 U, so x < 80 is reached only at saturation).
 TABLE_MAX = 96.0
@@ -74,18 +81,13 @@ def evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv
                     c[j] -= correction * w8[k, s, j]
                 if who < 0 and shared_watched[s] and loss > side_limit:
                     who = shared_ids[s]
-            rest_dev = c[1] - c[3]
-            smile_dev = c[5] - c[7]
-            exc = np.hypot(c[4] - c[0], c[5] - c[1]) - np.hypot(c[6] - c[2], c[7] - c[3])
-            asym = max(abs(rest_dev), abs(smile_dev), abs(exc))
+            rest_dev, smile_dev, exc = _deviations(c)
+            asym = _asymmetry(rest_dev, smile_dev, exc)
             asym_k[k] = asym
             if asym < threshold:
                 n_target[p] += 1
-            over = False
-            for m, value in ((0, rest_dev), (1, smile_dev), (2, exc)):
-                before = baseline[k, m]
-                if abs(before) >= 0.5 * over_mm and value * before < 0.0 and abs(value) > over_mm:
-                    over = True
+            over = (_overcorrected(rest_dev, baseline[k, 0], over_mm) or _overcorrected(smile_dev, baseline[k, 1], over_mm)
+                    or _overcorrected(exc, baseline[k, 2], over_mm))
             if over:
                 n_over[p] += 1
             if who >= 0:

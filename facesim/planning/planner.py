@@ -25,9 +25,10 @@ import numpy as np
 from facesim.datafiles import bundled
 from facesim.treatment.dose_table import DoseTable, shot_sigma_mm
 from facesim.errors import InputError
-from facesim.metrics import METRIC_LANDMARKS, frontal_coordinates
+from facesim.geometry.frontal import frontal_axes
+from facesim.metrics import METRIC_LANDMARKS, asymmetry_rule, corner_deviations, overcorrection_rule
 from facesim.anatomy.muscles import PointSpec, face_scale
-from facesim.face.mesh import SIDES
+from facesim.face.names import SIDES, base_name
 from facesim.treatment.filler import FillerInjection
 from facesim.tissue.model import FaceModel
 from facesim.planning.kernel import evaluate_pairs, hill_table
@@ -180,11 +181,9 @@ class PlanningProblem:
         rest_pts, basis = model.landmark_basis(METRIC_LANDMARKS)
         # The pupils sit on bone-tied skin, so the frontal frame is that of the rest mesh and the
         # corner coordinates are affine in the muscle forces.
-        coords0 = frontal_coordinates(rest_pts)
-        ex = (coords0[0] - coords0[1]) / np.linalg.norm(coords0[0] - coords0[1])
-        self._rot = np.stack([ex, [-ex[1], ex[0]]], axis=1)
+        origin, self._rot = frontal_axes(rest_pts[0], rest_pts[1])
         self._b = (basis[:, 2:4, :2] @ self._rot).reshape(len(model.muscle_ids), 4)  # (M, 4) mm per N
-        self._c0 = coords0[2:4].reshape(4)
+        self._c0 = ((rest_pts[2:4, :2] - origin) @ self._rot).reshape(4)
         self.sites = self._candidate_sites()
         previous = self.sim.injections
         xy = np.array([site.xy for site in self.sites] + [i.site_xy for i in previous]).reshape(-1, 2)
@@ -241,8 +240,7 @@ class PlanningProblem:
             pk = k.patient[:, None, None]
             strength = 1.0 + (strength[None] - 1.0) * pk  # (K, T, M): how far off the measured over-pull may be
             tone = 1.0 + (tone[None] - 1.0) * pk
-            ex = m.expressions
-            w = [m.max_force * (ex.tone * tone + ex.get(e) * strength) for e in ("rest", "smile")]
+            w = [m.muscle_forces(m.expressions.get(e), strength, tone) for e in ("rest", "smile")]
             w8 = np.concatenate([wi[..., None] * self._b for wi in w], axis=-1)  # (K, T, M, 8)
             static = (self.sim.static_at_landmarks(t)[:, 2:4, :2] @ self._rot).reshape(len(t), 4)
             d0 = np.zeros((k.size, len(t), len(self.territories)))
@@ -392,7 +390,7 @@ class PlanningProblem:
         """(M,) bool: muscles whose loss is a side effect for this site combination."""
         names = bundled("planner")["side_effects"]
         targets = {self.sites[i].muscle_id for i in combo}
-        return np.array([m.rsplit("_", 1)[0] in names and m not in targets for m in self.model.muscle_ids])
+        return np.array([base_name(m) in names and m not in targets for m in self.model.muscle_ids])
 
     def _side(self, loss: np.ndarray, muscles: np.ndarray, watched: np.ndarray):
         """Side effect per (..., K) and the muscle, from losses (..., K, r) of ``muscles``."""
@@ -409,19 +407,14 @@ def overcorrected(met: dict[str, np.ndarray], before: dict[str, np.ndarray], lim
     or the excursion difference. (The search kernel applies the same rule.)"""
     out = np.zeros(np.shape(met["asym"]), bool)
     for key in ("rest_dev", "smile_dev", "exc_diff"):
-        flipped = (np.sign(met[key]) == -np.sign(before[key])) & (np.abs(before[key]) >= 0.5 * limit_mm)
-        out |= flipped & (np.abs(met[key]) > limit_mm)
+        out |= overcorrection_rule(met[key], before[key], limit_mm)
     return out
 
 
 def corner_asymmetry(c: np.ndarray) -> dict[str, np.ndarray]:
     """Corner metrics from (..., 8) coordinates: rest cL, cR, smile cL, cR (x, y), frontal frame, mm."""
-    rest_dev = c[..., 1] - c[..., 3]
-    smile_dev = c[..., 5] - c[..., 7]
-    exc_l = np.hypot(c[..., 4] - c[..., 0], c[..., 5] - c[..., 1])
-    exc_r = np.hypot(c[..., 6] - c[..., 2], c[..., 7] - c[..., 3])
-    exc_diff = exc_l - exc_r
-    asym = np.maximum(np.maximum(np.abs(rest_dev), np.abs(smile_dev)), np.abs(exc_diff))
+    rest_dev, smile_dev, exc_diff = corner_deviations(c)
+    asym = asymmetry_rule(rest_dev, smile_dev, exc_diff)
     return {"rest_dev": rest_dev, "smile_dev": smile_dev, "exc_diff": exc_diff, "asym": asym}
 
 

@@ -39,7 +39,7 @@ from scipy.optimize import minimize
 
 from facesim.anatomy.muscles import Anatomy, MuscleSpec, PointSpec, place_muscles
 from facesim.errors import InputError
-from facesim.face.mesh import SIDES
+from facesim.face.names import SIDES, split_sided
 from facesim.scan.ict import CALIBRATION_PAIRS, FIELD_REGIONS, expression_field
 from facesim.scan.importer import ImportResult
 from facesim.tissue.model import FaceModel
@@ -237,10 +237,10 @@ class _Targets:
 
 
 def _muscle_name(muscle_id: str) -> str:
-    for side in SIDES:
-        if muscle_id.endswith(f"_{side}"):
-            return muscle_id[: -len(side) - 1]
-    raise InputError(f"{muscle_id}: a muscle id ends in _left or _right")
+    base, side = split_sided(muscle_id)
+    if side is None:
+        raise InputError(f"{muscle_id}: a muscle id ends in _left or _right")
+    return base
 
 
 def _search(targets: _Targets, spec: MuscleSpec, reference_ipd_mm: float, x0: np.ndarray, lo: np.ndarray,

@@ -56,7 +56,7 @@ from facesim.anatomy.muscles import Anatomy
 from facesim.treatment.corrections import CornerLift, HabitCorrection, ReEducation, SkeletalAsymmetry
 from facesim.datafiles import bundled, read_toml
 from facesim.errors import FacesimError, InputError
-from facesim.face.mesh import SIDES
+from facesim.face.names import SIDE_SIGN, SIDES, side_of
 from facesim.treatment.filler import FillerInjection
 from facesim.scenario.history import History, parse_history
 from facesim.treatment.pharmacology import DEPTHS, bont_params, injection_volume_ml, product, site_dose, to_ona_units
@@ -325,7 +325,7 @@ def landmark_offset_xyz(landmark: str, offset) -> tuple[float, float, float]:
     toward -x); on a midline landmark it points to the patient's left (+x).
     """
     lateral, superior, anterior = offset
-    sign = -1.0 if landmark.endswith("_right") else 1.0
+    sign = SIDE_SIGN.get(side_of(landmark), 1.0)
     return (sign * lateral, superior, anterior)
 
 

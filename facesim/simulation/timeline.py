@@ -242,7 +242,7 @@ class ScenarioSimulation:
         g = self.force_factor(days) if factor is None else factor
         strength, tone = self.multipliers(days) if multipliers is None else multipliers
         activation = m.expressions.get(expression)
-        return m.max_force * g * (m.expressions.tone * tone + activation * strength)
+        return m.muscle_forces(activation, strength, tone, g)
 
     def static_at_landmarks(self, days, names: tuple[str, ...] = METRIC_LANDMARKS) -> np.ndarray:
         """Static displacement (k, L, 3) in mm of landmarks ``names`` (filler, lift, skeletal)."""

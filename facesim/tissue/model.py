@@ -59,11 +59,16 @@ class FaceModel:
         """Basis index of ``muscle_id``."""
         return self.muscle_ids.index(muscle_id)
 
+    def muscle_forces(self, activation, strength, tone, factor=1.0) -> np.ndarray:
+        """The force formula, defined once: muscle forces (..., n_muscles) in N =
+        max force x BoNT-A force factor x (resting tone x tone multiplier + activation x strength
+        multiplier). Every argument broadcasts over (..., n_muscles)."""
+        return self.max_force * factor * (self.expressions.tone * tone + activation * strength)
+
     def forces(self, patient: Patient, expression: str) -> np.ndarray:
-        """Muscle forces (n_muscles,) in N: max force x (tone x tone mult + activation x strength)."""
+        """Muscle forces (n_muscles,) in N of ``patient`` in ``expression`` (no toxin)."""
         strength, tone = patient.multipliers(self.muscle_ids)
-        activation = self.expressions.get(expression)
-        return self.max_force * (self.expressions.tone * tone + activation * strength)
+        return self.muscle_forces(self.expressions.get(expression), strength, tone)
 
     def displacement(self, forces: np.ndarray, vertices: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Displacement (..., k, 3) in mm at ``vertices`` for forces (..., n_muscles) in N."""

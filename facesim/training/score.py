@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from facesim.datafiles import bundled
+from facesim.face.names import SIDE_SIGN, base_name, side_of, split_sided
 from facesim.tissue.model import FaceModel
 from facesim.treatment.pharmacology import delivered_dose, product, site_dose, spread_sigma_mm
 from facesim.planning.recommend import PlanReport, make_plan
@@ -164,7 +165,7 @@ class CaseEvaluator:
             xy, depth, muscle = site_target(self.model, site.name)
             if s.shift_mm is not None:
                 lateral, superior, _ = s.shift_mm
-                sign = -1.0 if site.name.endswith("_right") else 1.0
+                sign = SIDE_SIGN.get(side_of(site.name), 1.0)
                 point = (float(xy[0] + sign * lateral), float(xy[1] + superior), 0.0)
                 shot = dataclasses.replace(shot, site=SiteRef(point_mm=point), depth=shot.depth or depth)
             return shot, muscle
@@ -197,7 +198,7 @@ class CaseEvaluator:
         watched = tuple(_cfg()["feedback"]["complication"])
         side = {}
         for m, mid in enumerate(self.model.muscle_ids):
-            if mid.rsplit("_", 1)[0] in watched and mid not in targets:
+            if base_name(mid) in watched and mid not in targets:
                 p = float(np.mean(extra[:, self.peak, m] > limit))
                 if p > 0:
                     side[mid] = p
@@ -389,7 +390,7 @@ class CaseEvaluator:
         words = f["complication"]
         for mid, p in sorted(out.side_effects.items(), key=lambda kv: -kv[1]):
             if p > f["report_probability"]:
-                base, side = mid.rsplit("_", 1)
+                base, side = split_sided(mid)
                 lines.append(f"Complication ({side} side, {p:.0%} of samples): {words[base]} "
                              f"({mid} loses > {f['side_effect_loss']:.0%} of its force at week 2).")
         lines += [f"Safety note: {wn}" for wn in out.warnings]

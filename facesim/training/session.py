@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from facesim.errors import InputError
+from facesim.geometry.frontal import to_frontal, to_frontal_vectors
 from facesim.tissue.model import FaceModel
 from facesim.simulation.timeline import ScenarioSimulation
 from facesim.training.cases import TrainingCase, history_words
@@ -69,11 +70,9 @@ def case_view(model: FaceModel, case: TrainingCase) -> CaseView:
     names = ("pupil_left", "pupil_right", "menton", "gonion_left", "gonion_right")
     shape = sim.shape(0.0, "rest")
     pts = np.asarray(model.landmark_weights(tuple(names)) @ shape)[:, :2]
-    ex = (pts[0] - pts[1]) / np.linalg.norm(pts[0] - pts[1])
-    ey = np.array([-ex[1], ex[0]])
-    chin = float((pts[2] - 0.5 * (pts[0] + pts[1])) @ ex)
-    jaw = pts[3] - pts[4]
-    cant = float(np.degrees(np.arctan2(jaw @ ey, jaw @ ex)))
+    chin = float(to_frontal(pts[2:3], pts[0], pts[1])[0, 0])
+    jaw = to_frontal_vectors(pts[3:4] - pts[4:5], pts[0], pts[1])[0]
+    cant = float(np.degrees(np.arctan2(jaw[1], jaw[0])))
     metrics = {
         "rest_height_deviation_mm": float(c.rest_height_deviation[0]),
         "smile_height_deviation_mm": float(c.height_deviation[0]),

@@ -19,7 +19,8 @@ import numpy as np
 
 from facesim.datafiles import bundled
 from facesim.errors import InputError
-from facesim.face.mesh import SIDES, Face
+from facesim.face.mesh import Face
+from facesim.face.names import SIDES
 
 
 def _default(section: str, key: str):

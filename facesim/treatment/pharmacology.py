@@ -46,6 +46,7 @@ from scipy.special import erf
 
 from facesim.datafiles import bundled
 from facesim.errors import InputError
+from facesim.face.names import base_name
 
 DEPTHS = ("superficial", "deep")
 
@@ -170,20 +171,12 @@ def bont_params() -> BontParams:
     return BontParams(**{f.name: float(flat[f.name]) for f in fields(BontParams)})
 
 
-def muscle_name(muscle_id: str) -> str:
-    """``dao_right`` -> ``dao``: the muscle without its side."""
-    for side in ("_left", "_right"):
-        if muscle_id.endswith(side):
-            return muscle_id[: -len(side)]
-    return muscle_id
-
-
 def ed50_u(muscle_id: str, sex: str = "female") -> float:
     """ED50 in U of a muscle (side suffix ignored); men get x sex_dose_factor."""
     if sex not in ("female", "male"):
         raise InputError(f"sex must be 'female' or 'male', got {sex!r}")
     table = bundled("products")["bont"]["ed50_u"]
-    name = muscle_name(muscle_id)
+    name = base_name(muscle_id)
     if name not in table:
         raise InputError(f"muscle {muscle_id!r} has no ED50 in products.toml; add [bont.ed50_u] {name}")
     return table[name] * (bont_params().sex_dose_factor if sex == "male" else 1.0)
@@ -191,7 +184,7 @@ def ed50_u(muscle_id: str, sex: str = "female") -> float:
 
 def site_dose(muscle_id: str) -> tuple[tuple[float, float], float]:
     """Typical ``(lo, hi)`` and maximum single-site dose in U for a muscle."""
-    row = bundled("products")["site_dose"].get(muscle_name(muscle_id))
+    row = bundled("products")["site_dose"].get(base_name(muscle_id))
     if row is None:
         raise InputError(f"muscle {muscle_id!r} has no [site_dose] in products.toml; add one")
     return tuple(row["typical_u"]), row["max_u"]

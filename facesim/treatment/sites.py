@@ -17,10 +17,10 @@ from functools import cache
 
 import numpy as np
 
-from facesim.anatomy.muscles import SIDE_SIGN, PointSpec, TerritorySpec, face_scale
+from facesim.anatomy.muscles import PointSpec, TerritorySpec, face_scale
 from facesim.datafiles import bundled
 from facesim.errors import DataError, InputError
-from facesim.face.mesh import SIDES
+from facesim.face.names import SIDE_SIGN, SIDES, sided
 from facesim.treatment.pharmacology import DEPTHS, Territory
 
 
@@ -58,7 +58,7 @@ def named_sites() -> dict[str, NamedSite]:
         if depth not in DEPTHS:
             raise DataError(f"{where}.depth = {depth!r}; use superficial or deep")
         for side in SIDES:
-            out[f"{base}_{side}"] = NamedSite(f"{base}_{side}", f"{muscle}_{side}", point, side, depth)
+            out[sided(base, side)] = NamedSite(sided(base, side), sided(muscle, side), point, side, depth)
     return out
 
 
