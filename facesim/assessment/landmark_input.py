@@ -64,64 +64,17 @@ from pathlib import Path
 import numpy as np
 
 from facesim.errors import InputError
+from facesim.face.ibug68 import IBUG68, IBUG_MIRROR, N_IBUG, ibug_point
 from facesim.metrics import METRIC_LANDMARKS
 
-N_IBUG = 68
 DEFAULT_IRIS_MM = 11.77  # Emotrics' default visible iris diameter (mm)
 FRAMES = ("image", "facesim")
 UNITS = ("px", "mm")
 
-#: facesim landmark name -> iBUG 68 indices (0-based) averaged for it.
-IBUG_TO_FACESIM: dict[str, tuple[int, ...]] = {
-    "pupil_right": (36, 37, 38, 39, 40, 41),
-    "pupil_left": (42, 43, 44, 45, 46, 47),
-    "exocanthion_right": (36,),
-    "endocanthion_right": (39,),
-    "endocanthion_left": (42,),
-    "exocanthion_left": (45,),
-    "nasion": (27,),
-    "pronasale": (30,),
-    "subnasale": (33,),
-    "alare_right": (31,),
-    "alare_left": (35,),
-    "cheilion_right": (48,),
-    "cheilion_left": (54,),
-    "upper_lip_right": (50,),
-    "upper_lip_left": (52,),
-    "labiale_superius": (51,),
-    "lower_lip_left": (56,),
-    "lower_lip_right": (58,),
-    "labiale_inferius": (57,),
-    "stomion_upper": (62,),
-    "stomion_lower": (66,),
-    "stomion": (62, 66),
-    "menton": (8,),
-    "pogonion": (8,),  # a frontal photo does not separate pogonion from menton
-    "gonion_right": (4,),  # approximate: the jaw angle region of the contour
-    "gonion_left": (12,),
-    "tragus_right": (0,),  # approximate: the contour starts beside the ear
-    "tragus_left": (16,),
-}
 #: Names a JSON file may use (the iBUG-derived ones and the built-in face's others).
-KNOWN_NAMES = tuple(sorted({*IBUG_TO_FACESIM, "zygion_left", "zygion_right", "glabella"}))
+KNOWN_NAMES = tuple(sorted({*IBUG68, "zygion_left", "zygion_right"}))
 
 
-def _ibug_mirror() -> np.ndarray:
-    """Index map of the iBUG 68 scheme under a left-right mirror (i -> its mirror image)."""
-    pairs = [(i, 16 - i) for i in range(8)]  # jaw contour
-    pairs += [(17 + i, 26 - i) for i in range(5)]  # brows
-    pairs += [(31, 35), (32, 34)]  # lower nose
-    pairs += [(36, 45), (37, 44), (38, 43), (39, 42), (40, 47), (41, 46)]  # eyes
-    pairs += [(48, 54), (49, 53), (50, 52), (55, 59), (56, 58)]  # outer lips
-    pairs += [(60, 64), (61, 63), (65, 67)]  # inner lips
-    mirror = np.arange(N_IBUG)
-    for a, b in pairs:
-        mirror[a], mirror[b] = b, a
-    return mirror
-
-
-#: ``IBUG_MIRROR[i]`` is the iBUG index of point i's mirror image (48 <-> 54, 36 <-> 45, ...).
-IBUG_MIRROR = _ibug_mirror()
 
 
 @dataclass(frozen=True)
@@ -255,7 +208,7 @@ def _ibug_points(rows: list[list[float]], source: str) -> np.ndarray:
 
 def named_from_ibug(ibug: np.ndarray) -> dict[str, np.ndarray]:
     """facesim-named points from a (68, d) iBUG array (pupils = mean of each eye's 6 points)."""
-    return {name: ibug[list(idx)].mean(axis=0) for name, idx in IBUG_TO_FACESIM.items()}
+    return {name: ibug_point(ibug, name) for name in IBUG68}
 
 
 def _iris(values: list[float], where: str) -> float | None:

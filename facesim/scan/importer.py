@@ -26,6 +26,7 @@ from facesim.anatomy.muscles import Anatomy, place_muscles
 from facesim.datafiles import read_json
 from facesim.errors import FacesimError, InputError
 from facesim.face.mesh import Face
+from facesim.face.ibug68 import IBUG68, N_IBUG, ibug_point
 from facesim.face.frame import UNITS_MM, Pose, detect_units, fit_pose
 from facesim.face.regions import face_regions
 from facesim.geometry.repair import (
@@ -41,7 +42,6 @@ from facesim.geometry.repair import (
 from facesim.face.mouth_slit import above_below, cut_opening, find_opening, lip_path
 
 MESH_SUFFIXES = (".obj", ".ply", ".stl", ".glb", ".gltf", ".off")
-N_IBUG = 68
 SNAP_TOLERANCE = 0.06  # a landmark point farther than this x IPD from every vertex is off the surface
 #: Rough cost of a model per vertex (22 muscle fields x 3 x 8 B, factor fill, working arrays),
 #: and its build time (measured: 11k vertices in 2 s on one core; the factorization grows faster than n).
@@ -186,33 +186,18 @@ def read_landmark_file(path: Path | str) -> LandmarkInput:
 
 # --- iBUG 68 -> facesim names ------------------------------------------------------
 
-#: facesim name -> iBUG index taken as-is (0-based; 48 is the subject's RIGHT mouth corner).
-IBUG_DIRECT = {
-    "tragus_right": 0, "tragus_left": 16, "menton": 8, "nasion": 27, "pronasale": 30, "subnasale": 33,
-    "alare_right": 31, "alare_left": 35, "exocanthion_right": 36, "endocanthion_right": 39,
-    "endocanthion_left": 42, "exocanthion_left": 45, "cheilion_right": 48, "cheilion_left": 54,
-    "upper_lip_right": 50, "upper_lip_left": 52, "labiale_superius": 51, "labiale_inferius": 57,
-    "lower_lip_left": 56, "lower_lip_right": 58, "stomion_upper": 62, "stomion_lower": 66,
-    "gonion_right": 4, "gonion_left": 12,
-}
-#: facesim name -> (iBUG indices, weights): a point between iBUG points, snapped to the nearest vertex.
-IBUG_DERIVED = {
-    "pupil_right": ((36, 37, 38, 39, 40, 41), None),
-    "pupil_left": ((42, 43, 44, 45, 46, 47), None),
-    "pogonion": ((8, 57), (0.6, 0.4)),  # most anterior chin point, above the menton
-    "glabella": ((21, 22), None),
-}
-
-
 def ibug_landmarks(vertices: np.ndarray, used: np.ndarray, ids: np.ndarray) -> tuple[dict[str, int], list[str]]:
     """facesim landmarks from 68 iBUG vertex ids; returns (name -> vertex, derived names)."""
-    landmarks = {name: int(ids[k]) for name, k in IBUG_DIRECT.items()}
     tree = cKDTree(vertices[used])
-    for name, (idx, weights) in IBUG_DERIVED.items():
-        p = np.average(vertices[ids[list(idx)]], axis=0, weights=weights)
-        landmarks[name] = int(used[tree.query(p)[1]])
-    landmarks["stomion"] = landmarks["stomion_upper"]
-    return landmarks, sorted(IBUG_DERIVED) + ["stomion"]
+    landmarks, derived = {}, []
+    for name, (idx, _) in IBUG68.items():
+        if len(idx) == 1:  # an iBUG point is a vertex: taken as-is
+            landmarks[name] = int(ids[idx[0]])
+        else:  # a point between iBUG points, snapped to the nearest used vertex
+            landmarks[name] = int(used[tree.query(ibug_point(vertices[ids], name))[1]])
+            derived.append(name)
+    landmarks["stomion"] = landmarks["stomion_upper"]  # the slit is cut along the upper lip's edge vertex
+    return landmarks, sorted(derived)
 
 
 # --- the pipeline ------------------------------------------------------------------
