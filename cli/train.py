@@ -16,7 +16,6 @@ from facesim.planning.planner import PlannerSettings
 from facesim.simulation.timeline import build_model
 from facesim.training.answer import (
     Answer,
-    AnswerShot,
     parse_shots,
     parse_site_text,
     path_name,
@@ -65,7 +64,7 @@ def prompt_answer() -> Answer:
     from facesim.treatment.pharmacology import product as find_product
 
     prod = _ask("Product", lambda t: find_product(t).name, default="onabotulinumtoxinA")
-    shots: list[AnswerShot] = []
+    shots: list = []
     typer.echo(f"Sites: {SITE_HELP}.")
     while True:
         site = _ask(f"Injection {len(shots) + 1} site", _site_keys(prod, bool(shots)), default="")

@@ -3,10 +3,12 @@
 import tomllib
 
 import numpy as np
+
+from facesim.treatment.shot import Shot
 import pytest
 
 from facesim.assessment.patient_fit import FITTED_METRICS, calibrate, patient_toml
-from facesim.scenario.history import History, PreviousInjection, parse_history
+from facesim.scenario.history import History, parse_history
 from facesim.anatomy.patient import Patient
 from facesim.tissue.patient_metrics import patient_metrics
 
@@ -84,7 +86,7 @@ def test_unidentifiable_parameters_are_reported(coarse_model):
 
 def test_patient_toml_is_read_back(coarse_model, tmp_path):
     c = fit(coarse_model, Patient(tone={"dao_right": 8.0}), static=True, name='Ann "A" O\'Neil')
-    hist = History(chewing_side="left", previous_injections=(PreviousInjection(-40, "dao_left", 4.0, "ona"),))
+    hist = History(chewing_side="left", previous_injections=(Shot.at("dao_left", 4.0, product="onabotulinumtoxinA", day=-40, previous=True),))
     data = tomllib.loads(patient_toml(c, hist, vertices=3000))
     assert data["patient"]["name"] == 'Ann "A" O\'Neil' and data["patient"]["vertices"] == 3000
     assert data["patient"]["mesh"] == "builtin" and data["patient"]["sex"] == "female"

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from facesim.errors import InputError
 from facesim.treatment.pharmacology import (
-    Injection,
+    PlacedShot,
     Territory,
     bont_params,
     delivered_dose,
@@ -33,7 +33,7 @@ CHIN = [DAO, DLI]
 
 def dao_loss(units=3.0, prod="ona", days=DAYS, **kw):
     """Force loss of the DAO after one shot at its centre."""
-    inj = Injection(tuple(DAO.centre), units, prod, **kw)
+    inj = PlacedShot(tuple(DAO.centre), units, prod, **kw)
     return 1.0 - force_factor(days, [inj], CHIN)[:, 0]
 
 
@@ -93,14 +93,14 @@ def test_loss_monotone_in_dose(a, b):
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.one_of(st.just(0.0), st.floats(0.01, 20)), st.floats(0, 60)), min_size=1, max_size=6))
 def test_repeat_injections_never_exceed_emax(shots):
-    injs = [Injection(tuple(DAO.centre), u, "ona", day=d) for u, d in shots]
+    injs = [PlacedShot(tuple(DAO.centre), u, "ona", day=d) for u, d in shots]
     g = force_factor(np.arange(0.0, 120.0), injs, CHIN)
     assert np.all(g >= 1.0 - bont_params().emax - 1e-12) and np.all(g <= 1.0)
 
 
 def test_touch_up_adds_effect_but_stays_below_emax():
-    first = Injection(tuple(DAO.centre), 3.0)
-    touch = Injection(tuple(DAO.centre), 2.0, day=14.0)
+    first = PlacedShot(tuple(DAO.centre), 3.0)
+    touch = PlacedShot(tuple(DAO.centre), 2.0, day=14.0)
     one = 1 - force_factor(DAYS, [first], CHIN)[:, 0]
     two = 1 - force_factor(DAYS, [first, touch], CHIN)[:, 0]
     assert np.all(two >= one - 1e-15) and two.max() > one.max() and two.max() < 0.9
@@ -108,7 +108,7 @@ def test_touch_up_adds_effect_but_stays_below_emax():
 
 def test_male_needs_more():
     assert ed50_u("dao_left", "male") == pytest.approx(1.3 * ed50_u("dao_right"))
-    inj = [Injection(tuple(DAO.centre), 3.0)]
+    inj = [PlacedShot(tuple(DAO.centre), 3.0)]
     assert force_factor([14.0], inj, CHIN, sex="male")[0, 0] > force_factor([14.0], inj, CHIN)[0, 0]
 
 
@@ -143,11 +143,11 @@ def test_unknown_product_suggests_nearest():
 
 def test_negative_units_rejected():
     with pytest.raises(InputError, match="units"):
-        Injection((0.0, 0.0), -1.0)
+        PlacedShot((0.0, 0.0), -1.0)
     with pytest.raises(InputError, match="units"):
         to_ona_units(-2.0, "ona")
     with pytest.raises(InputError, match="depth"):
-        Injection((0.0, 0.0), 1.0, depth="intradermal")
+        PlacedShot((0.0, 0.0), 1.0, depth="intradermal")
 
 
 def test_site_dose_table():
@@ -202,8 +202,8 @@ def test_medial_misplacement_reaches_dli():
     medial = dose_shares(DAO.centre + [10.0, 0.0], sigma, CHIN)    # +x is medial on the right
     assert medial[1] > good[1] and medial[0] < good[0]
     # and the DLI loses force it did not lose before
-    g_good = force_factor([14.0], [Injection(tuple(DAO.centre), 3.0)], CHIN)[0]
-    g_bad = force_factor([14.0], [Injection(tuple(DAO.centre + [10.0, 0.0]), 3.0)], CHIN)[0]
+    g_good = force_factor([14.0], [PlacedShot(tuple(DAO.centre), 3.0)], CHIN)[0]
+    g_bad = force_factor([14.0], [PlacedShot(tuple(DAO.centre + [10.0, 0.0]), 3.0)], CHIN)[0]
     assert g_good[1] > 0.95 and g_bad[1] < 0.7
 
 

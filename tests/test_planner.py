@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facesim.planning.recommend import make_plan
-from facesim.planning.planner import PlannerSettings, PlanningProblem, PlanSet, Shot, rank
+from facesim.planning.planner import PlannerSettings, PlanningProblem, PlanSet, rank
 from facesim.treatment.pharmacology import site_dose
 from facesim.scenario.case import parse_scenario
 from facesim.assessment.triage import PlanningRefused
@@ -93,7 +93,7 @@ def test_search_matches_the_exact_simulation(coarse_model):
     plans = problem.search()
     rng = np.random.default_rng(3)
     for i in rng.choice(len(plans), 25, replace=False):
-        shots = [Shot(int(s), float(u)) for s, u in zip(plans.sites[i], plans.units[i]) if s >= 0]
+        shots = [(int(s), float(u), 0.0) for s, u in zip(plans.sites[i], plans.units[i]) if s >= 0]
         exact = problem.simulate(shots, [problem.settings.peak_day])
         assert np.median(exact["asym"][:, 0]) == pytest.approx(plans.median[i], abs=0.05)
         assert np.mean(exact["asym"][:, 0] < 3.0) == pytest.approx(plans.p_target[i], abs=0.05)
@@ -137,7 +137,7 @@ def test_filler_candidates_count_as_millilitres_and_match_the_scenario_simulatio
     assert filler_only.any() and np.all(plans.total_u[filler_only] == 0.0)
     assert plans.units[filler_only, 0].max() <= 2.0 + 1e-9  # mid filler, 2 mL per side
     right = problem.sites.index(next(x for x in problem.sites if x.name == "commissure_filler_right"))
-    out = problem.simulate([Shot(right, 0.8)], [0.0, 14.0, 90.0])
+    out = problem.simulate([(right, 0.8, 0.0)], [0.0, 14.0, 90.0])
     scenario = parse_scenario({"patient": {"vertices": 3000, "static": {"corner_droop_mm": {"right": 1.5}}},
                                "filler": [{"site": "cheilion_right", "offset_mm": [0.0, -5.0, 0.0], "volume_ml": 0.8,
                                            "product_class": "mid"}]}, "test")

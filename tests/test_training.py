@@ -73,7 +73,7 @@ def test_injecting_a_neurogenic_case_scores_zero_with_the_referral(coarse_model)
 
 
 def test_dao_shot_10mm_medial_spreads_into_the_dli(dao):
-    units = dao.reference.shots[0].shot.units
+    units = dao.reference.shots[0].units
     medial = dao.score(answer(site="dao_right", units=units, shift_mm=[-10.0, 0.0, 0.0]))
     assert any(line.startswith("Complication") and "DLI" in line for line in medial.feedback), medial.feedback
     assert medial.outcome.side_effects["dli_right"] > 0.5
@@ -86,7 +86,7 @@ def test_dao_shot_10mm_medial_spreads_into_the_dli(dao):
 
 
 def test_double_the_reference_dose_over_corrects(smile):
-    ref = smile.reference.shots[0].shot
+    ref = smile.reference.shots[0]
     assert smile.score(smile.reference).outcome.p_over <= 0.1  # the reference does not over-correct ...
     double = smile.score(answer(site=ref.site.name, units=2 * ref.units))
     assert double.outcome.p_over > 0.3  # ... twice the dose does, in this case (measured: ~50 %)
@@ -156,7 +156,7 @@ def test_answer_files_toml_and_json(tmp_path):
     js = tmp_path / "a.json"
     js.write_text(json.dumps({"cause": "muscular", "injection": [{"site": "dao_right", "units": 2.5}]}))
     a = load_answer(js)
-    assert a.plan == "inject" and a.shots[0].shot.units == 2.5
+    assert a.plan == "inject" and a.shots[0].units == 2.5
 
 
 @pytest.mark.parametrize("data, match", [

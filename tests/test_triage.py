@@ -1,10 +1,12 @@
 """Triage: red flags refer and refuse planning; a jaw shift is not muscular; sides and wear-off."""
 
 import numpy as np
+
+from facesim.treatment.shot import Shot
 import pytest
 
 from facesim.assessment.measures import measure
-from facesim.scenario.history import RED_FLAGS, History, PreviousInjection
+from facesim.scenario.history import RED_FLAGS, History
 from facesim.anatomy.patient import Patient
 from facesim.assessment.triage import PlanningRefused, triage
 
@@ -70,7 +72,7 @@ def test_mirrored_landmarks_name_the_other_side(coarse_model):
 
 
 def test_recent_injection_is_considered_with_its_wear_off(coarse_model):
-    recent = History(previous_injections=(PreviousInjection(day=-30, site="dao_left", units=4.0),))
+    recent = History(previous_injections=(Shot.at("dao_left", 4.0, day=-30, previous=True),))
     t = triage(measured(coarse_model, DAO_RIGHT), recent)
     assert "iatrogenic" in t.labels or t.weight("iatrogenic") > 0
     (w,) = t.wear_off
@@ -80,7 +82,7 @@ def test_recent_injection_is_considered_with_its_wear_off(coarse_model):
 
 
 def test_old_injection_is_not_iatrogenic(coarse_model):
-    old = History(previous_injections=(PreviousInjection(day=-200, site="dao_left", units=4.0),))
+    old = History(previous_injections=(Shot.at("dao_left", 4.0, day=-200, previous=True),))
     t = triage(measured(coarse_model, DAO_RIGHT), old)
     assert t.weight("iatrogenic") == 0 and not t.wear_off
 

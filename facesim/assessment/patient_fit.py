@@ -33,7 +33,7 @@ from facesim.treatment.corrections import SkeletalAsymmetry
 from facesim.errors import InputError
 from facesim.face.names import base_name, side_of, sided
 from facesim.geometry.frontal import frontal_axes
-from facesim.scenario.history import History, PreviousInjection
+from facesim.scenario.history import History
 from facesim.assessment.landmark_input import LandmarkSet
 from facesim.metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics
 from facesim.tissue.model import FaceModel
@@ -402,5 +402,6 @@ def patient_toml(cal: Calibration, history: History | None = None, *, sex: str =
                 lines.append(f"{f.name} = {_toml_value(getattr(history, f.name))}")
         for inj in history.previous_injections:
             lines += ["", "[[history.previous_injection]]"]
-            lines += [f"{f.name} = {_toml_value(getattr(inj, f.name))}" for f in fields(PreviousInjection)]
+            entry = {"day": inj.day, "site": inj.site.name, "units": inj.units, "product": inj.product}
+            lines += [f"{key} = {_toml_value(value)}" for key, value in entry.items()]
     return "\n".join(lines) + "\n"

@@ -18,7 +18,8 @@ from facesim.treatment import pharmacology as ph
 from facesim.assessment.measures import Measurements
 from facesim.datafiles import bundled
 from facesim.errors import FacesimError, InputError
-from facesim.scenario.history import History, PreviousInjection
+from facesim.scenario.history import History
+from facesim.treatment.shot import Shot
 
 CAUSES = ("muscular", "skeletal_dental", "habit", "neurogenic", "iatrogenic")
 CAUSE_WORDS = {
@@ -55,7 +56,7 @@ class Cause:
 class WearOff:
     """A previous injection that may still act, and when it wears off."""
 
-    injection: PreviousInjection
+    injection: Shot
     days_ago: float
     force_lost_now: float  # fraction of that muscle's force lost today
     wears_off_day: float  # relative to day 0 (today); inf if not within a year
@@ -106,14 +107,14 @@ def _higher(dev: float) -> tuple[str, str]:
     return ("left", "right") if dev > 0 else ("right", "left")
 
 
-def _wear_off(inj: PreviousInjection, sex: str) -> WearOff | None:
+def _wear_off(inj: Shot, sex: str) -> WearOff | None:
     cfg = bundled("triage")["iatrogenic"]
     days_ago = -inj.day
     if days_ago < 0 or days_ago >= cfg["window_days"]:
         return None
     units = float(ph.to_ona_units(inj.units, inj.product))
     try:
-        ed50 = ph.ed50_u(inj.site, sex)
+        ed50 = ph.ed50_u(inj.site.name, sex)
     except InputError:  # a named site without its own ED50: use the median perioral muscle
         ed50 = float(np.median(list(bundled("products")["bont"]["ed50_u"].values())))
     t = np.arange(0.0, 730.0, 1.0)
@@ -230,7 +231,7 @@ def triage(m: Measurements, history: History = History(), sex: str = "female") -
                 "from now); re-assess then" if np.isfinite(w.wears_off_day) and w.wears_off_day > 0
                 else "it has probably worn off by now")
         reasons["iatrogenic"].append(
-            f"history: {inj.units:g} units {inj.product} into {inj.site} {w.days_ago:.0f} days ago, "
+            f"history: {inj.units:g} units {inj.product} into {inj.site.name} {w.days_ago:.0f} days ago, "
             f"about {100 * w.force_lost_now:.0f} % of that muscle's force still lost today; {when}")
 
     total = sum(scores.values())

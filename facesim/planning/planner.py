@@ -23,7 +23,7 @@ from typing import Callable
 import numpy as np
 
 from facesim.datafiles import bundled
-from facesim.treatment.dose_table import DoseTable, shot_sigma_mm
+from facesim.treatment.dose_table import DoseTable
 from facesim.errors import InputError
 from facesim.geometry.frontal import frontal_axes
 from facesim.metrics import METRIC_LANDMARKS, asymmetry_rule, corner_deviations, overcorrection_rule
@@ -32,7 +32,7 @@ from facesim.face.names import SIDES, base_name
 from facesim.treatment.filler import FillerInjection
 from facesim.tissue.model import FaceModel
 from facesim.planning.kernel import evaluate_pairs, hill_table
-from facesim.treatment.pharmacology import effective_dose, ed50_u, force_loss, site_dose, to_ona_units
+from facesim.treatment.pharmacology import effective_dose, ed50_u, force_loss, shot_sigma_mm, site_dose, to_ona_units
 from facesim.scenario.case import Scenario
 from facesim.treatment.sites import named_sites, site_target, unknown_site_message
 from facesim.simulation.timeline import ScenarioSimulation
@@ -109,7 +109,6 @@ class Site:
     xy: np.ndarray
     deep: bool
     levels: np.ndarray
-    typical_u: tuple[float, float]
     step: float
     filler: FillerInjection | None = None  # 1 mL at this site (filler sites only)
     field8: np.ndarray | None = None  # (8,) corner coordinates moved by 1 mL (rest and smile), mm
@@ -143,13 +142,9 @@ class PlanSet:
         return len(self.total_u)
 
 
-@dataclass(frozen=True)
-class Shot:
-    """One planned injection: candidate site index, ona-equivalent units, day."""
-
-    site: int
-    units: float
-    day: float = 0.0
+#: One entry of a plan on the candidate sites: (candidate index, amount in the site's unit: ona-equivalent
+#: U for toxin, mL for filler, day). Plans are rows of arrays (PlanSet); this is one row's entry.
+PlanItem = tuple[int, float, float]
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,10 +197,10 @@ class PlanningProblem:
             if name not in named_sites() and name not in self.model.muscle_ids:
                 raise InputError(f"--sites: {unknown_site_message(name, self.model.muscle_ids)}")
             xy, depth, muscle_id = site_target(self.model, name)
-            typical, site_max = site_dose(muscle_id)
+            _, site_max = site_dose(muscle_id)
             top = min(site_max, s.max_site_u or site_max, s.max_total_u)
             levels = s.step_u * np.arange(1, int(np.floor(top / s.step_u + 1e-9)) + 1)
-            out.append(Site(name, muscle_id, np.asarray(xy, float), depth == "deep", levels, tuple(typical), s.step_u))
+            out.append(Site(name, muscle_id, np.asarray(xy, float), depth == "deep", levels, s.step_u))
         if not out:
             raise InputError("--sites: no candidate sites; name at least one, e.g. dao_right")
         if s.filler:
@@ -226,7 +221,7 @@ class PlanningProblem:
             step = float(cfg["step_ml"])
             top = filler.filler_class.max_volume_ml
             levels = step * np.arange(1, int(np.floor(top / step + 1e-9)) + 1)
-            out.append(Site(f"commissure_filler_{side}", "", xyz[:2], False, levels, (0.0, 0.0), step, filler,
+            out.append(Site(f"commissure_filler_{side}", "", xyz[:2], False, levels, step, filler,
                             np.tile(corners.reshape(4), 2)))
         return out
 
@@ -245,15 +240,16 @@ class PlanningProblem:
             static = (self.sim.static_at_landmarks(t)[:, 2:4, :2] @ self._rot).reshape(len(t), 4)
             d0 = np.zeros((k.size, len(t), len(self.territories)))
             for j, inj in enumerate(self.sim.injections):
-                d0 += self._shot_dose(len(self.sites) + j, inj.units, inj.product, inj.day, t)
+                d0 += self._shot_dose(len(self.sites) + j, inj.units, inj.product, inj.day, t, inj.volume_ml)
             g0 = 1.0 - self._loss(d0)
             base8 = np.tile(self._c0, 2) + np.tile(static, 2)[None] + np.einsum("ktm,ktmc->ktc", g0, w8)
             self._responses[key] = _Response(t, w8, base8, d0, g0, corner_asymmetry(base8))
         return self._responses[key]
 
-    def _shot_dose(self, row: int, units, product_name: str, day: float, days: np.ndarray) -> np.ndarray:
+    def _shot_dose(self, row: int, units, product_name: str, day: float, days: np.ndarray,
+                   volume_ml: float | None = None) -> np.ndarray:
         """Effective dose (K, T, M) in U of one shot (product units) from table row ``row``."""
-        sig = shot_sigma_mm(units, product_name, self.samples.spread)  # (K,)
+        sig = shot_sigma_mm(units, product_name, volume_ml, spread_scale=self.samples.spread)  # (K,)
         ona = np.full(self.samples.size, float(to_ona_units(units, product_name)))
         delivered = self.table.delivered(row, ona, sig)  # (K, M)
         course = effective_dose(1.0, days[None, :] - day, product_name, decay_scale=self.samples.decay[:, None])
@@ -267,17 +263,17 @@ class PlanningProblem:
 
     # -- exact simulation of a few plans ------------------------------------------------
 
-    def simulate(self, shots: list[Shot], days) -> dict[str, np.ndarray]:
+    def simulate(self, items: list[PlanItem], days) -> dict[str, np.ndarray]:
         """Metrics (K, T) and force loss (K, T, M) of one plan on ``days``, every sample (exact)."""
         r = self.response(days)
         dose = r.d0.copy()
         filler = np.zeros((len(r.days), 8))
-        for shot in shots:
-            site = self.sites[shot.site]
+        for index, amount, day in items:
+            site = self.sites[index]
             if site.filler is None:
-                dose += self._shot_dose(shot.site, shot.units, "onabotulinumtoxinA", shot.day, r.days)
+                dose += self._shot_dose(index, amount, "onabotulinumtoxinA", day, r.days)
             else:
-                filler += shot.units * site.filler.course(r.days - shot.day)[0][:, None] * site.field8
+                filler += amount * site.filler.course(r.days - day)[0][:, None] * site.field8
         loss = self._loss(dose)
         coords = r.base8 + filler[None] + np.einsum("ktm,ktmc->ktc", (1.0 - loss) - r.g0, r.w8)
         out = corner_asymmetry(coords)
@@ -321,7 +317,7 @@ class PlanningProblem:
             r = self.response([self._day])
             site = self.sites[i]
             levels = site.levels
-            sig = shot_sigma_mm(levels[:, None], "onabotulinumtoxinA", self.samples.spread[None, :])  # (L, K)
+            sig = shot_sigma_mm(levels[:, None], "onabotulinumtoxinA", spread_scale=self.samples.spread[None, :])  # (L, K)
             delivered = self.table.delivered(i, np.broadcast_to(levels[:, None], sig.shape), sig)  # (L, K, M)
             course = effective_dose(1.0, r.days, "onabotulinumtoxinA", decay_scale=self.samples.decay[:, None])
             dose = delivered * course[None]  # peak day, (L, K, M); course is (K, 1)

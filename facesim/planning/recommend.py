@@ -13,7 +13,7 @@ import numpy as np
 
 from facesim.tissue.model import FaceModel
 from facesim.treatment.pharmacology import product
-from facesim.planning.planner import PlannerSettings, PlanningProblem, PlanSet, Shot, over_pulling_muscles, rank
+from facesim.planning.planner import PlanItem, PlannerSettings, PlanningProblem, PlanSet, over_pulling_muscles, rank
 from facesim.scenario.case import Scenario
 
 METRICS = ("rest_dev", "smile_dev", "exc_diff", "asym")
@@ -125,14 +125,14 @@ def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | 
     return report, plans, [site.name for site in problem.sites]
 
 
-def _shots(problem: PlanningProblem, plans: PlanSet, i: int, scale: float = 1.0) -> list[Shot]:
+def _shots(problem: PlanningProblem, plans: PlanSet, i: int, scale: float = 1.0) -> list[PlanItem]:
     """Plan i's shots, optionally scaled down (rounded down to each site's step, at least one step)."""
     out = []
     for site, units in zip(plans.sites[i], plans.units[i]):
         if site >= 0:
             step = problem.sites[site].step
             u = units if scale == 1.0 or units <= step else max(step, np.floor(units * scale / step + 1e-9) * step)
-            out.append(Shot(int(site), round(float(u), 6)))
+            out.append((int(site), round(float(u), 6), 0.0))
     return out
 
 
@@ -146,11 +146,11 @@ def _ranked(problem: PlanningProblem, plans: PlanSet, i: int, position: int, fea
     daily = np.median(problem.simulate(shots, FOLLOW_DAYS)["asym"], axis=0) if shots else None
     return RankedPlan(
         rank=position,
-        sites=[problem.sites[sh.site].name for sh in shots],
-        units=[sh.units for sh in shots],
-        unit_names=[problem.sites[sh.site].unit for sh in shots],
-        product_units=[round(sh.units * (prod.units_per_ona_unit if problem.sites[sh.site].filler is None else 1.0), 2)
-                       for sh in shots],
+        sites=[problem.sites[site].name for site, _, _ in shots],
+        units=[units for _, units, _ in shots],
+        unit_names=[problem.sites[site].unit for site, _, _ in shots],
+        product_units=[round(units * (prod.units_per_ona_unit if problem.sites[site].filler is None else 1.0), 2)
+                       for site, units, _ in shots],
         total_u=float(plans.total_u[i]),
         feasible=bool(feasible),
         p_target=float(plans.p_target[i]),
@@ -175,16 +175,15 @@ def _staged(problem: PlanningProblem, plans: PlanSet, i: int) -> StagedPlan:
     full = _shots(problem, plans, i)
     start = _shots(problem, plans, i, s.start_fraction)
     review = problem.simulate(start, [s.review_day])
-    touch = [Shot(f.site, round(f.units - st.units, 3), s.review_day) for f, st in zip(full, start)
-             if f.units - st.units > 1e-9]
+    touch = [(f[0], round(f[1] - st[1], 3), s.review_day) for f, st in zip(full, start) if f[1] - st[1] > 1e-9]
     still = review["asym"][:, 0] >= s.threshold_mm
     after = problem.simulate(start + touch, [s.review_day + s.peak_day])
     return StagedPlan(
-        start_units=[sh.units for sh in start],
+        start_units=[units for _, units, _ in start],
         review_day=s.review_day,
         p_target_after_start=float(np.mean(~still)),
         asymmetry_after_start=Band.of(review["asym"][:, 0]),
-        touch_up_units=[sh.units for sh in touch],
+        touch_up_units=[units for _, units, _ in touch],
         p_touch_up_needed=float(np.mean(still)),
         p_target_after_touch_up=float(np.mean(after["asym"][:, 0] < s.threshold_mm)),
         asymmetry_after_touch_up=Band.of(after["asym"][:, 0]),

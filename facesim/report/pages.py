@@ -277,7 +277,6 @@ def _muscle_label(muscle_id: str) -> str:
 
 def plan_rows(sim: ScenarioSimulation) -> list[list]:
     """One row per treatment of the scenario: what, where, how much, which day."""
-    from facesim.treatment.pharmacology import product, spread_sigma_mm
     from facesim.treatment.sites import named_sites
 
     rows = []
@@ -285,10 +284,10 @@ def plan_rows(sim: ScenarioSimulation) -> list[list]:
         where = shot.site.describe()
         if shot.site.name in named_sites():
             where += f" ({_muscle_label(named_sites()[shot.site.name].muscle_id)})"
-        sigma = float(spread_sigma_mm(shot.units_ona, shot.volume_ml)) * product(shot.product).spread_factor
+        sigma = float(inj.sigma_mm())
         kind = "previous BoNT-A" if shot.previous else "BoNT-A"
         rows.append([kind, where, f"{shot.units:g} U {shot.product}", f"{shot.units_ona:.2g}",
-                     f"{shot.volume_ml:.3g} mL, {inj.depth}, spread σ {sigma:.1f} mm", f"{shot.day:g}"])
+                     f"{shot.volume:.3g} mL, {inj.depth}, spread σ {sigma:.1f} mm", f"{shot.day:g}"])
     for f in sim.scenario.fillers:
         extra = f", hyaluronidase day {f.hyaluronidase_day:g}" if f.hyaluronidase_day is not None else ""
         rows.append(["HA filler", str(f.site), f"{f.volume_ml:g} mL ({f.product_class})", "", extra.lstrip(", "),

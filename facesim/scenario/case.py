@@ -60,7 +60,8 @@ from facesim.face.names import SIDE_SIGN, SIDES, side_of
 from facesim.treatment.filler import FillerInjection
 from facesim.scenario.history import History, parse_history
 from facesim.treatment.pharmacology import DEPTHS, bont_params, injection_volume_ml, product, site_dose, to_ona_units
-from facesim.treatment.sites import named_sites, unknown_site_message
+from facesim.treatment.shot import Shot, SiteRef
+from facesim.treatment.sites import check_site_name, named_sites
 
 DEFAULT_DAYS = (0.0, 3.0, 7.0, 14.0, 28.0, 60.0, 90.0, 120.0, 180.0)
 DEFAULT_EXPRESSIONS = ("rest", "smile")
@@ -68,61 +69,6 @@ SEXES = ("female", "male")
 
 
 # --------------------------------------------------------------------------- dataclasses
-
-
-@dataclass(frozen=True)
-class SiteRef:
-    """Where a toxin shot goes: exactly one of a site name, a landmark (+ offset) or a point.
-
-    Attributes
-    ----------
-    name : str or None, a named site (``dao_right``) or a muscle id
-    landmark : str or None, a landmark of the mesh
-    offset_xyz_mm : (3,) tuple, mm, added to the landmark (already mirrored to x, y, z)
-    point_mm : (3,) tuple or None, mm
-    """
-
-    name: str | None = None
-    landmark: str | None = None
-    offset_xyz_mm: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    point_mm: tuple[float, float, float] | None = None
-
-    def describe(self) -> str:
-        if self.name:
-            return self.name
-        if self.landmark:
-            return f"{self.landmark} {list(self.offset_xyz_mm)} mm"
-        return f"point {list(self.point_mm)} mm"
-
-
-@dataclass(frozen=True)
-class ToxinShot:
-    """One BoNT-A injection of a scenario (a planned one, or a previous one from the history).
-
-    Attributes
-    ----------
-    site : SiteRef
-    units : float, in the product's own units
-    product : str, canonical product name
-    day : float, days (negative: before day 0, history only)
-    volume_ml : float, mL (from volume_ml, or units x dilution)
-    depth : str or None, ``superficial`` / ``deep``; None = the site's own depth
-    where : str, ``file: injection[k]`` for messages
-    previous : bool, from ``[[history.previous_injection]]``
-    """
-
-    site: SiteRef
-    units: float
-    product: str
-    day: float
-    volume_ml: float
-    depth: str | None
-    where: str
-    previous: bool = False
-
-    @property
-    def units_ona(self) -> float:
-        return float(to_ona_units(self.units, self.product))
 
 
 @dataclass(frozen=True)
@@ -165,7 +111,7 @@ class Scenario:
     description: str
     patient: PatientSpec
     history: History
-    injections: tuple[ToxinShot, ...] = ()
+    injections: tuple[Shot, ...] = ()
     fillers: tuple[FillerInjection, ...] = ()
     exercises: tuple[ReEducation, ...] = ()
     habit_corrections: tuple[HabitCorrection, ...] = ()
@@ -177,7 +123,7 @@ class Scenario:
     warnings: tuple[str, ...] = ()
 
     @property
-    def planned_injections(self) -> tuple[ToxinShot, ...]:
+    def planned_injections(self) -> tuple[Shot, ...]:
         return tuple(s for s in self.injections if not s.previous)
 
     @property
@@ -391,11 +337,12 @@ def _site(r: _Reader) -> SiteRef:
                          f"{', '.join(given) or 'none'}")
     if r.has("offset_mm") and not r.has("landmark"):
         raise InputError(f"{r.key('offset_mm')}: an offset needs a landmark; add landmark = \"cheilion_right\"")
+    if r.has("shift_mm") and not r.has("site"):
+        raise InputError(f"{r.key('shift_mm')}: a shift moves a named site; add site = \"dao_right\" "
+                         "(or give landmark + offset_mm instead)")
     if r.has("site"):
-        name = r.text("site")
-        if name not in named_sites() and name not in _muscle_ids():
-            raise InputError(f"{r.key('site')}: {unknown_site_message(name, _muscle_ids())}")
-        return SiteRef(name=name)
+        name = check_site_name(r.text("site"), r.key("site"))
+        return SiteRef(name=name, shift_mm=r.vector("shift_mm"))
     if r.has("landmark"):
         landmark = check_landmark(r.text("landmark"), r.key("landmark"))
         return SiteRef(landmark=landmark,
@@ -408,7 +355,7 @@ def _product(r: _Reader) -> str:
     return _wrap(r.key("product"), lambda: product(name)).name
 
 
-def check_site_dose(shot: ToxinShot, muscle_id: str, allow_high_dose: bool) -> str | None:
+def check_site_dose(shot: Shot, muscle_id: str, allow_high_dose: bool) -> str | None:
     """Refuse (or, if allowed, return a warning for) a dose above ``muscle_id``'s per-site maximum."""
     (_, hi), max_u = site_dose(muscle_id)
     if shot.units_ona <= max_u:
@@ -421,10 +368,16 @@ def check_site_dose(shot: ToxinShot, muscle_id: str, allow_high_dose: bool) -> s
     return f"{what}; allowed by allow_high_dose"
 
 
-def _injection(entry: dict, where: str, allow_high_dose: bool, warnings: list) -> ToxinShot:
-    r = _Reader(entry, where, ("site", "landmark", "offset_mm", "point_mm", "units", "product",
+def _injection(entry: dict, where: str, allow_high_dose: bool, warnings: list) -> Shot:
+    r = _Reader(entry, where, ("site", "shift_mm", "landmark", "offset_mm", "point_mm", "target", "units", "product",
                                "dilution_ml_per_100u", "volume_ml", "depth", "day"))
     site = _site(r)
+    target = r.text("target")
+    if target is not None:
+        if site.name is not None:
+            raise InputError(f"{r.key('target')}: a named site has its own target; give target only with "
+                             "landmark or point_mm")
+        check_muscle(target, r.key("target"))
     units = r.number("units", required=True)
     if units <= 0:
         raise InputError(f"{r.key('units')} = {units:g}; give a dose > 0 units (remove the entry for no toxin)")
@@ -441,25 +394,13 @@ def _injection(entry: dict, where: str, allow_high_dose: bool, warnings: list) -
         dilution = r.number("dilution_ml_per_100u", bont_params().reference_dilution_ml_per_100u,
                             low=0.0, strict=True)
         volume = float(injection_volume_ml(units, dilution))
-    shot = ToxinShot(site, units, prod, day, volume, r.text("depth", None, DEPTHS), where)
+    shot = Shot(site, units, prod, day, volume, r.text("depth", None, DEPTHS), where, target=target)
     if site.name is not None:
         target = named_sites()[site.name].muscle_id if site.name in named_sites() else site.name
         note = check_site_dose(shot, target, allow_high_dose)
         if note:
             warnings.append(note)
     return shot
-
-
-def _previous(history: History, where: str) -> list[ToxinShot]:
-    shots = []
-    for k, prev in enumerate(history.previous_injections):
-        w = f"{where}.previous_injection[{k}]"
-        if prev.site not in named_sites() and prev.site not in _muscle_ids():
-            raise InputError(f"{w}.site: {unknown_site_message(prev.site, _muscle_ids())}")
-        name = _wrap(f"{w}.product", lambda: product(prev.product)).name
-        volume = float(injection_volume_ml(prev.units, bont_params().reference_dilution_ml_per_100u))
-        shots.append(ToxinShot(SiteRef(name=prev.site), prev.units, name, prev.day, volume, None, w, previous=True))
-    return shots
 
 
 def _filler(entry: dict, where: str) -> FillerInjection:
@@ -554,7 +495,7 @@ def parse_scenario(data: dict, source: str = "scenario", allow_high_dose: bool =
     patient = _patient(r.table("patient"), f"{source}: patient")
     history = _wrap(source, lambda: parse_history(r.table("history")))
     warnings: list[str] = []
-    shots = _previous(history, f"{source}: history")
+    shots = list(history.previous_injections)
     shots += [_injection(e, f"{source}: injection[{k}]", allow, warnings) for k, e in enumerate(r.tables("injection"))]
     fillers = tuple(_filler(e, f"{source}: filler[{k}]") for k, e in enumerate(r.tables("filler")))
     exercises = tuple(_exercise(e, f"{source}: exercise[{k}]") for k, e in enumerate(r.tables("exercise")))

@@ -24,8 +24,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import math
+
 from facesim.errors import InputError
 from facesim.treatment.pharmacology import product
+from facesim.treatment.shot import Shot, SiteRef
+from facesim.treatment.sites import check_site_name
 
 SIDE_CHOICES = ("none", "left", "right")
 GOALS = ("natural_balance", "change_of_form")
@@ -39,16 +43,6 @@ _BOOL_KEYS = (*RED_FLAGS, "pain", "dental_history")
 
 
 @dataclass(frozen=True)
-class PreviousInjection:
-    """A toxin injection given before day 0 (or on it)."""
-
-    day: float
-    site: str
-    units: float
-    product: str = "onabotulinumtoxinA"
-
-
-@dataclass(frozen=True)
 class History:
     sudden_onset: bool = False
     eye_closure_difficulty: bool = False
@@ -59,7 +53,7 @@ class History:
     jaw_propping: str = "none"
     dental_history: bool = False
     goal: str = "natural_balance"
-    previous_injections: tuple[PreviousInjection, ...] = field(default_factory=tuple)
+    previous_injections: tuple[Shot, ...] = field(default_factory=tuple)  # previous=True, days <= 0
 
     @property
     def red_flags(self) -> list[str]:
@@ -85,23 +79,40 @@ def parse_history(data: dict, where: str = "history") -> History:
                 raise InputError(f"{where}.{key} = {data[key]!r}; use one of {', '.join(choices)}")
             values[key] = data[key]
     injections = []
-    for k, entry in enumerate(data.get("previous_injection", [])):
-        w = f"{where}.previous_injection[{k}]"
-        try:
-            inj = PreviousInjection(
-                day=float(entry["day"]),
-                site=str(entry["site"]),
-                units=float(entry["units"]),
-                product=str(entry.get("product", "onabotulinumtoxinA")),
-            )
-        except KeyError as exc:
-            raise InputError(f"{w}: missing {exc}; give day, site and units") from None
-        except (TypeError, ValueError):
-            raise InputError(f"{w}: day and units must be numbers") from None
-        if inj.units <= 0:
-            raise InputError(f"{w}.units = {inj.units}; use a positive number of units")
-        if inj.day > 0:
-            raise InputError(f"{w}.day = {inj.day:g}; a previous injection is on or before day 0 (use a negative day)")
-        product(inj.product)  # raises InputError with the nearest product name
-        injections.append(inj)
+    entries = data.get("previous_injection", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise InputError(f"{where}.previous_injection: write each entry as a [[history.previous_injection]] table")
+    for k, entry in enumerate(entries):
+        injections.append(_previous_injection(entry, f"{where}.previous_injection[{k}]"))
     return History(**values, previous_injections=tuple(injections))
+
+
+def _previous_injection(entry: dict, where: str) -> Shot:
+    """One ``[[history.previous_injection]]`` table -> a previous Shot (errors name ``where.key``)."""
+    keys = ("day", "site", "units", "product")
+    for key in entry:
+        if key not in keys:
+            raise InputError(f"{where}.{key}: unknown key; use day, site, units and product")
+    missing = [key for key in keys[:3] if key not in entry]
+    if missing:
+        raise InputError(f"{where}: missing '{missing[0]}'; give day, site and units")
+    for key in ("day", "units"):
+        value = entry[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise InputError(f"{where}.{key} = {value!r}; give a finite number")
+    if not isinstance(entry["site"], str):
+        raise InputError(f"{where}.site = {entry['site']!r}; give a site name in quotes, e.g. \"dao_left\"")
+    units, day = float(entry["units"]), float(entry["day"])
+    if units <= 0:
+        raise InputError(f"{where}.units = {units:g}; use a positive number of units")
+    if day > 0:
+        raise InputError(f"{where}.day = {day:g}; a previous injection is on or before day 0 (use a negative day)")
+    name = entry.get("product", "onabotulinumtoxinA")
+    if not isinstance(name, str):
+        raise InputError(f"{where}.product = {name!r}; give a product name in quotes")
+    try:
+        canonical = product(name).name
+    except InputError as exc:
+        raise InputError(f"{where}.product: {exc}") from None
+    site = check_site_name(entry["site"], f"{where}.site")
+    return Shot(SiteRef(name=site), units, canonical, day, where=where, previous=True)

@@ -23,9 +23,10 @@ from facesim.metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics, dom
 from facesim.treatment.corrections import SkeletalAsymmetry
 from facesim.tissue.model import FaceModel
 from facesim.anatomy.patient import Patient
-from facesim.treatment.pharmacology import Injection, delivered_dose, force_factor, spread_sigma_mm, product
-from facesim.scenario.case import Scenario, ToxinShot, check_site_dose
-from facesim.treatment.sites import muscle_territories, site_target
+from facesim.treatment.pharmacology import PlacedShot, force_factor
+from facesim.scenario.case import Scenario, check_site_dose
+from facesim.treatment.shot import Shot
+from facesim.treatment.sites import muscle_territories
 
 LIFT_FOOTPRINT_MM = 4.0  # ASSUMPTION: sigma of the upward load a corner-lift suture puts on the skin
 KEEP_OUT_MM = 15.0       # Hexsel: perioral toxin >= 1.5 cm from the commissure (clinical-parameters, Safety)
@@ -124,7 +125,7 @@ class ScenarioSimulation:
 
     Attributes
     ----------
-    injections : tuple[Injection, ...], the scenario's shots (history first) on this face
+    injections : tuple[PlacedShot, ...], the scenario's shots (history first) on this face
     warnings : tuple[str, ...], the scenario's warnings plus safety-rule warnings
     static : tuple[StaticComponent, ...]
     """
@@ -142,32 +143,14 @@ class ScenarioSimulation:
 
     # -- set-up ------------------------------------------------------------
 
-    def _resolve(self, shot: ToxinShot, warnings: list) -> Injection:
-        site = shot.site
-        if site.name is not None:
-            xy, depth, _ = site_target(self.model, site.name)
-        else:
-            xyz = (np.asarray(site.point_mm) if site.point_mm is not None
-                   else self.model.face.landmark_position(site.landmark) + np.asarray(site.offset_xyz_mm))
-            xy, depth = xyz[:2], "superficial"
-        inj = Injection(tuple(map(float, xy)), shot.units, shot.product, shot.day, shot.volume_ml,
-                        shot.depth or depth)
-        if site.name is None and not shot.previous:  # a free point: check against the muscle it mostly reaches
-            dose = self._delivered(inj)
-            if dose.max() > 0:
-                note = check_site_dose(shot, self.territories[int(np.argmax(dose))].muscle_id,
-                                       self.scenario.allow_high_dose)
+    def _resolve(self, shot: Shot, warnings: list) -> PlacedShot:
+        placed = shot.place(self.model)
+        if shot.site.name is None and not shot.previous:  # a free point: check against the muscle it mostly reaches
+            if placed.delivered(self.territories).max() > 0:
+                note = check_site_dose(shot, placed.target(self.territories), self.scenario.allow_high_dose)
                 if note:
                     warnings.append(note)
-        return inj
-
-    def _delivered(self, inj: Injection) -> np.ndarray:
-        prod = product(inj.product)
-        u = float(inj.units / prod.units_per_ona_unit)
-        if u == 0:
-            return np.zeros(len(self.territories))
-        sigma = float(spread_sigma_mm(u, inj.volume_ml)) * prod.spread_factor
-        return delivered_dose(u, inj.site_xy, sigma, self.territories, inj.depth)
+        return placed
 
     def _static_components(self) -> tuple[StaticComponent, ...]:
         out = []
@@ -199,8 +182,8 @@ class ScenarioSimulation:
                     out.append(f"{shot.where}: the site is {dist:.0f} mm from the {side} commissure; keep perioral "
                                f"toxin >= {KEEP_OUT_MM:.0f} mm away (Hexsel) to spare the smile muscles")
         for side in ("left", "right"):
-            dao = sum(self._delivered(i)[ids.index(f"dao_{side}")] for _, i in planned)
-            dli = sum(self._delivered(i)[ids.index(f"dli_{side}")] for _, i in planned)
+            dao = sum(i.delivered(self.territories)[ids.index(f"dao_{side}")] for _, i in planned)
+            dli = sum(i.delivered(self.territories)[ids.index(f"dli_{side}")] for _, i in planned)
             if dao > 0.25 and dli > DLI_SHARE_LIMIT * dao:
                 out.append(f"the {side} DLI gets {dli:.1f} U against {dao:.1f} U for the {side} DAO (more than 20 % "
                            "of the DAO's dose; units as if injected into each muscle): risk of a lower-lip drop on "

@@ -22,18 +22,17 @@ accepted here on purpose: the scoring turns them into a safety failure.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
 from facesim.datafiles import bundled, read_json, read_toml
 from facesim.errors import FacesimError, InputError
-from facesim.scenario.case import ToxinShot, check_muscle, parse_scenario
+from facesim.scenario.case import parse_scenario
+from facesim.treatment.shot import Shot
 from facesim.training.cases import cause_name
 
 ANSWER_KEYS = ("cause", "plan", "product", "injection", "note")
-EXTRA_SHOT_KEYS = ("shift_mm", "target")
 
 
 def paths() -> tuple[str, ...]:
@@ -56,45 +55,25 @@ def path_name(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class AnswerShot:
-    """One toxin shot of an answer.
-
-    shot : ToxinShot, as parsed by the scenario parser
-    shift_mm : (3,) tuple, [lateral, superior, anterior] mm from a named site, or None
-    target : str or None, the muscle id aimed at (landmark / point shots)
-    """
-
-    shot: ToxinShot
-    shift_mm: tuple[float, float, float] | None = None
-    target: str | None = None
-
-    def describe(self) -> str:
-        where = self.shot.site.describe()
-        if self.shift_mm is not None:
-            where += f" shifted {list(self.shift_mm)} mm"
-        return f"{where}: {self.shot.units:g} {self.shot.product}"
-
-
-@dataclass(frozen=True)
 class Answer:
     """A trainee's answer: ``cause`` (in training_cases.CAUSES), ``plan`` (a path) and the shots."""
 
     cause: str
     plan: str
-    shots: tuple[AnswerShot, ...] = ()
+    shots: tuple[Shot, ...] = ()
 
     def describe(self) -> str:
         if self.plan != "inject":
             return self.plan
-        return "; ".join(s.describe() for s in self.shots)
+        return "; ".join(f"{s.site.describe()}: {s.units:g} {s.product}" for s in self.shots)
 
     def as_dict(self) -> dict:
         return {"cause": self.cause, "plan": self.plan, "injection": [shot_entry(s) for s in self.shots]}
 
 
-def shot_entry(s: AnswerShot) -> dict:
+def shot_entry(s: Shot) -> dict:
     """The answer-file entry of a shot (for the session log)."""
-    site = s.shot.site
+    site = s.site
     out: dict = {}
     if site.name:
         out["site"] = site.name
@@ -102,45 +81,21 @@ def shot_entry(s: AnswerShot) -> dict:
         out["landmark"], out["offset_xyz_mm"] = site.landmark, list(site.offset_xyz_mm)
     else:
         out["point_mm"] = list(site.point_mm)
-    if s.shift_mm is not None:
-        out["shift_mm"] = list(s.shift_mm)
+    if site.shift_mm is not None:
+        out["shift_mm"] = list(site.shift_mm)
     if s.target:
         out["target"] = s.target
-    out.update(units=s.shot.units, product=s.shot.product, day=s.shot.day)
+    out.update(units=s.units, product=s.product, day=s.day)
     return out
 
 
-def _vector(value, where: str) -> tuple[float, float, float]:
-    if (not isinstance(value, list) or len(value) != 3
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)):
-        raise InputError(f"{where} = {value!r}; give three numbers in mm, e.g. [-10.0, 0.0, 0.0]")
-    return tuple(float(v) for v in value)
-
-
-def parse_shots(entries: list, source: str, product: str | None = None) -> tuple[AnswerShot, ...]:
+def parse_shots(entries: list, source: str, product: str | None = None) -> tuple[Shot, ...]:
     """Answer [[injection]] entries -> shots, through the scenario parser (doses above a maximum allowed)."""
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise InputError(f"{source}: injection: write each shot as an [[injection]] table")
-    plain, extras = [], []
-    for k, entry in enumerate(entries):
-        entry = dict(entry)
-        where = f"{source}: injection[{k}]"
-        shift = _vector(entry.pop("shift_mm"), f"{where}.shift_mm") if "shift_mm" in entry else None
-        target = entry.pop("target", None)
-        if shift is not None and "site" not in entry:
-            raise InputError(f"{where}.shift_mm: a shift moves a named site; add site = \"dao_right\" "
-                             "(or give landmark + offset_mm instead)")
-        if target is not None:
-            if "site" in entry:
-                raise InputError(f"{where}.target: a named site has its own target; give target only with "
-                                 "landmark or point_mm")
-            check_muscle(target, f"{where}.target")
-        if product and "product" not in entry:
-            entry["product"] = product
-        plain.append(entry)
-        extras.append((shift, target))
-    scenario = parse_scenario({"injection": plain}, source, allow_high_dose=True)
-    return tuple(AnswerShot(shot, shift, target) for shot, (shift, target) in zip(scenario.planned_injections, extras))
+    if product:
+        entries = [{"product": product, **entry} for entry in entries]
+    return parse_scenario({"injection": entries}, source, allow_high_dose=True).planned_injections
 
 
 def parse_answer(data: dict, source: str = "answer") -> Answer:

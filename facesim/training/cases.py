@@ -94,7 +94,7 @@ def truth_of(scenario: Scenario) -> Truth:
         cause = "habit"
     elif h.previous_injections:
         cause = "iatrogenic"
-        under = tuple(sorted({*under, *(i.site for i in h.previous_injections)}))
+        under = tuple(sorted({*under, *(i.site.name for i in h.previous_injections)}))
     elif any(p.corner_droop_mm.values()):
         cause = "tissue"
     elif over or under:
@@ -220,6 +220,6 @@ def history_words(history: History) -> list[str]:
         out.append("has had orthodontic treatment, extractions or a change of bite")
     for inj in history.previous_injections:
         out.append(f"had {inj.units:g} units of {inj.product} {-inj.day:g} days ago "
-                   f"(aimed near the {inj.site.replace('_', ' ')})")
+                   f"(aimed near the {inj.site.name.replace('_', ' ')})")
     out.append("wants a natural balance" if history.goal == "natural_balance" else "wants a change of form")
     return out

@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from facesim.datafiles import bundled
-from facesim.face.names import SIDE_SIGN, base_name, side_of, split_sided
+from facesim.face.names import base_name, split_sided
 from facesim.tissue.model import FaceModel
-from facesim.treatment.pharmacology import delivered_dose, product, site_dose, spread_sigma_mm
+from facesim.treatment.pharmacology import site_dose
 from facesim.planning.recommend import PlanReport, make_plan
 from facesim.planning.planner import PlannerSettings, PlanningProblem, overcorrected
-from facesim.scenario.case import Scenario, SiteRef, ToxinShot
-from facesim.treatment.sites import muscle_territories, named_sites, site_target
+from facesim.scenario.case import Scenario
+from facesim.treatment.shot import Shot
+from facesim.treatment.sites import muscle_territories, named_sites
 from facesim.simulation.timeline import ScenarioSimulation
-from facesim.training.answer import Answer, AnswerShot, parse_shots
+from facesim.training.answer import Answer, parse_shots
 from facesim.training.cases import TrainingCase, Truth
 from facesim.assessment.triage import CAUSE_WORDS, REFERRAL
 
@@ -158,25 +159,9 @@ class CaseEvaluator:
 
     # -- shots on this face ----------------------------------------------------------
 
-    def resolve(self, s: AnswerShot) -> tuple[ToxinShot, str]:
-        """The shot with a shifted named site turned into a point, and the muscle it aims at."""
-        shot, site = s.shot, s.shot.site
-        if site.name is not None:
-            xy, depth, muscle = site_target(self.model, site.name)
-            if s.shift_mm is not None:
-                lateral, superior, _ = s.shift_mm
-                sign = SIDE_SIGN.get(side_of(site.name), 1.0)
-                point = (float(xy[0] + sign * lateral), float(xy[1] + superior), 0.0)
-                shot = dataclasses.replace(shot, site=SiteRef(point_mm=point), depth=shot.depth or depth)
-            return shot, muscle
-        if s.target:
-            return shot, s.target
-        xyz = (np.asarray(site.point_mm) if site.point_mm is not None
-               else self.model.face.landmark_position(site.landmark) + np.asarray(site.offset_xyz_mm))
-        prod = product(shot.product)
-        sigma = float(spread_sigma_mm(shot.units_ona, shot.volume_ml)) * prod.spread_factor
-        dose = delivered_dose(shot.units_ona, xyz[:2], sigma, self.territories, shot.depth or "superficial")
-        return shot, self.territories[int(np.argmax(dose))].muscle_id
+    def resolve(self, s: Shot) -> tuple[Shot, str]:
+        """The shot and the muscle it aims at on this face."""
+        return s, s.place(self.model).target(self.territories)
 
     def outcome(self, answer: Answer) -> Outcome:
         """Simulate an answer's shots (none for a non-toxin answer) over the samples, paired with the reference."""
@@ -223,7 +208,7 @@ class CaseEvaluator:
         per_muscle: dict[str, float] = {}
         for s in answer.shots:
             _, muscle = self.resolve(s)
-            per_muscle[muscle] = per_muscle.get(muscle, 0.0) + s.shot.units_ona
+            per_muscle[muscle] = per_muscle.get(muscle, 0.0) + s.units_ona
         out = []
         for muscle, units in per_muscle.items():
             (_, hi), max_u = site_dose(muscle)
@@ -314,10 +299,10 @@ class CaseEvaluator:
                 if out.p_over > self.settings.max_overcorrection_probability else 1.0
             skills["dosing"] = round(100.0 * float(np.mean([parts["units"], parts["balance_peak"], max(over, 0.0)])), 1)
         if answer.shots and out is not None:
-            aimed = set(self.case.truth.over_pulling) | {named_sites()[s.shot.site.name].muscle_id
-                                                         if s.shot.site.name in named_sites() else s.shot.site.name
+            aimed = set(self.case.truth.over_pulling) | {named_sites()[s.site.name].muscle_id
+                                                         if s.site.name in named_sites() else s.site.name
                                                          for s in self.reference.shots}
-            units = [(self.resolve(s)[1], s.shot.units_ona) for s in answer.shots]
+            units = [(self.resolve(s)[1], s.units_ona) for s in answer.shots]
             aim = sum(u for m, u in units if m in aimed) / max(sum(u for _, u in units), 1e-9)
             clean = 1.0 - max(out.side_effects.values(), default=0.0)
             skills["placement"] = round(100.0 * 0.5 * (aim + clean), 1)
@@ -352,7 +337,7 @@ class CaseEvaluator:
         words = _cfg()["paths"]
         ref = self.reference.plan
         if ref == "inject":
-            ref_text = "inject " + ", ".join(f"{s.shot.site.name} {s.shot.units:g} U" for s in self.reference.shots)
+            ref_text = "inject " + ", ".join(f"{s.site.name} {s.units:g} U" for s in self.reference.shots)
             ref_text += " (the planner's conservative plan)"
         else:
             ref_text = f"{ref}: {words[ref]}"

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from facesim.treatment.pharmacology import (BontParams, _shares, bont_params, injection_volume_ml, product, spread_sigma_mm,
-                           to_ona_units)
+from facesim.treatment.pharmacology import BontParams, _shares, bont_params
 
 SIGMA_GRID_MM = np.geomspace(0.5, 40.0, 96)
 _LOG_STEP = np.log(SIGMA_GRID_MM[1] / SIGMA_GRID_MM[0])
@@ -49,14 +48,3 @@ class DoseTable:
         w = (f - i)[..., None]
         table = self.ratio[site]
         return np.asarray(units_ona, float)[..., None] * ((1.0 - w) * table[i] + w * table[i + 1])
-
-
-def shot_sigma_mm(units: np.ndarray, product_name: str, spread_scale: np.ndarray,
-                  dilution_ml_per_100u: float | None = None, params: BontParams | None = None) -> np.ndarray:
-    """Spread width (mm) of shots of ``units`` (product units) for each spread sample; broadcasts."""
-    p = params or bont_params()
-    prod = product(product_name)
-    units = np.asarray(units, float)
-    volume = injection_volume_ml(units, dilution_ml_per_100u or p.reference_dilution_ml_per_100u)
-    ona = to_ona_units(units, prod)
-    return spread_sigma_mm(ona, volume, p) * prod.spread_factor * np.asarray(spread_scale, float)

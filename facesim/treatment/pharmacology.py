@@ -106,8 +106,19 @@ class Territory:
 
 
 @dataclass(frozen=True)
-class Injection:
-    """One BoNT-A shot: site (x, y) mm, units in the product's own units, day, volume mL, depth."""
+class PlacedShot:
+    """A BoNT-A shot placed on one face (made by :meth:`facesim.treatment.shot.Shot.place`).
+
+    Attributes
+    ----------
+    site_xy : (2,) tuple, mm, frontal-plane injection point
+    units : float, the product's own units
+    product : str
+    day : float, days (negative: before day 0)
+    volume_ml : float or None, mL; None = the units at the reference dilution
+    depth : str, ``superficial`` or ``deep``
+    muscle_id : str or None, the muscle aimed at (None: the one it mostly reaches)
+    """
 
     site_xy: tuple[float, float]
     units: float
@@ -115,12 +126,35 @@ class Injection:
     day: float = 0.0
     volume_ml: float | None = None
     depth: str = "superficial"
+    muscle_id: str | None = None
 
     def __post_init__(self):
         _check_units(self.units, "injection units")
         if self.volume_ml is not None and not self.volume_ml > 0:
             raise InputError(f"injection volume_ml must be > 0 (or omitted), got {self.volume_ml}")
         _check_depth(self.depth, "injection depth")
+
+    @property
+    def units_ona(self) -> float:
+        """The dose in onabotulinumtoxinA-equivalent U."""
+        return float(to_ona_units(self.units, self.product))
+
+    def sigma_mm(self, params: BontParams | None = None, spread_scale=1.0):
+        """Spread width of this shot, mm (see :func:`shot_sigma_mm`)."""
+        return shot_sigma_mm(self.units, self.product, self.volume_ml, spread_scale, params)
+
+    def delivered(self, territories, params: BontParams | None = None) -> np.ndarray:
+        """Delivered dose per territory (n,), centre-equivalent U (module docstring, rule 3); 0 for 0 U."""
+        u = self.units_ona
+        if u == 0:
+            return np.zeros(len(territories))
+        return delivered_dose(u, self.site_xy, float(self.sigma_mm(params)), territories, self.depth, params)
+
+    def target(self, territories) -> str:
+        """The muscle this shot aims at: its own, or else the territory it delivers most to."""
+        if self.muscle_id is not None:
+            return self.muscle_id
+        return territories[int(np.argmax(self.delivered(territories)))].muscle_id
 
 
 def _check_units(units, field: str) -> np.ndarray:
@@ -203,6 +237,20 @@ def spread_sigma_mm(units_ona, volume_ml, params: BontParams | None = None):
     u, v = _check_units(units_ona, "units_ona"), _check_units(volume_ml, "volume_ml")
     return (p.sigma_ref_mm * (v / p.ref_volume_ml) ** p.volume_exponent
             * (u / p.ref_units) ** p.dose_exponent)
+
+
+def shot_sigma_mm(units, product_name: str | Product, volume_ml=None, spread_scale=1.0,
+                  params: BontParams | None = None):
+    """The spread rule, defined once: Gaussian width (mm) of shots of ``units`` (the product's own units).
+
+    ``volume_ml`` None means the units at the reference dilution (mL per 100 units of the product
+    itself); ``spread_scale`` multiplies the width (uncertainty samples). Broadcasts.
+    """
+    p = params or bont_params()
+    prod = product(product_name)
+    units = np.asarray(units, float)
+    volume = injection_volume_ml(units, p.reference_dilution_ml_per_100u) if volume_ml is None else volume_ml
+    return spread_sigma_mm(to_ona_units(units, prod), volume, p) * prod.spread_factor * np.asarray(spread_scale, float)
 
 
 def effective_dose(dose_u, days_since, product_name: str | Product = "ona", params: BontParams | None = None,
@@ -328,7 +376,7 @@ def force_factor(days, injections, territories, sex: str = "female", ed50_scale=
     Parameters
     ----------
     days : (k,) float array, days (day 0 = first treatment)
-    injections : sequence of Injection
+    injections : sequence of PlacedShot
     territories : sequence of Territory (n,)
     ed50_scale : float or (n,) float array, multiplier on each muscle's ED50 (sensitivity)
 
@@ -340,15 +388,9 @@ def force_factor(days, injections, territories, sex: str = "female", ed50_scale=
     t = np.atleast_1d(np.asarray(days, float))
     total = np.zeros((t.size, len(territories)))
     for inj in injections:
-        prod = product(inj.product)
-        u = float(to_ona_units(inj.units, prod))
-        # Dilution is per 100 units of the product itself (an abo vial holds more units).
-        vol = inj.volume_ml if inj.volume_ml is not None else injection_volume_ml(inj.units, p.reference_dilution_ml_per_100u)
-        if u == 0:
+        if inj.units_ona == 0:
             continue
-        sigma = float(spread_sigma_mm(u, vol, p)) * prod.spread_factor
-        dose = delivered_dose(u, inj.site_xy, sigma, territories, inj.depth, p)
-        total += np.outer(effective_dose(1.0, t - inj.day, prod, p), dose)
+        total += np.outer(effective_dose(1.0, t - inj.day, inj.product, p), inj.delivered(territories, p))
     ed50 = np.array([ed50_u(tr.muscle_id, sex) for tr in territories]) * ed50_scale
     return 1.0 - force_loss(total, ed50, p.emax, p.hill_n)
 

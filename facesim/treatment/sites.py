@@ -75,6 +75,16 @@ def unknown_site_message(name: str, muscle_ids: tuple[str, ...]) -> str:
     return f"unknown site '{name}'; {fix}"
 
 
+def check_site_name(name: str, where: str) -> str:
+    """``name`` if it is a named site or a muscle id of the default anatomy, else InputError at ``where``."""
+    from facesim.anatomy.muscles import Anatomy
+
+    ids = Anatomy.default().muscle_ids
+    if name not in named_sites() and name not in ids:
+        raise InputError(f"{where}: {unknown_site_message(name, ids)}")
+    return name
+
+
 def _territory(model, muscle, spec: TerritorySpec | None, scale: float) -> Territory:
     ms = muscle.spec
     if spec is None:  # default: 80 % of the way to the origin, falloff as half-width
