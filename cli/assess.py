@@ -13,7 +13,7 @@ from rich.table import Table
 
 from facesim import DISCLAIMER
 from facesim.assessment.measures import measure
-from facesim.assessment.patient_fit import calibrate, patient_toml
+from facesim.assessment.patient_fit import fit_patient, patient_toml
 from facesim.datafiles import read_toml
 from facesim.errors import InputError
 from facesim.scenario.history import parse_history
@@ -130,7 +130,7 @@ def assess(
     for key in others:
         model.expressions.get(key)  # unknown expression -> InputError naming the known ones
     skeletal = result.weight("skeletal_dental")
-    cal = calibrate(model, rest_set, {"smile": smile_set, **others},
+    cal = fit_patient(model, rest_set, {"smile": smile_set, **others},
                     static=skeletal > 0, rest_by_tone=result.primary != "skeletal_dental",
                     name=name or rest.stem)
 
@@ -161,7 +161,7 @@ def assess(
         if line != result.referral:
             console.print(f"- {line}")
 
-    console.print("\n[bold]Calibration[/bold]")
+    console.print("\n[bold]PatientFit[/bold]")
     console.print(f"residuals: rms {cal.residual_rms_mm:.2f} mm, max {cal.residual_max_mm:.2f} mm; "
                   f"largest metric error {cal.max_metric_error_mm:.2f} mm; "
                   f"the data pin down {cal.rank} of {cal.n_parameters} parameter combinations")

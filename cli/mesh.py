@@ -127,7 +127,7 @@ def import_ict_face(
 
 @mesh_app.command("calibrate-ict")
 @reports_errors
-def calibrate_ict(
+def fit_ict(
     directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="The ICT-FaceKit folder.")],
     out: Annotated[Path | None, typer.Option(help="Anatomy file to write (.toml) with the fitted muscles.")] = None,
     evaluations: Annotated[int, typer.Option(min=7, help="Objective evaluations per fitted muscle.")] = 400,
@@ -139,7 +139,7 @@ def calibrate_ict(
 ) -> None:
     """Fit zygomaticus major, DAO and DLI placement to ICT's FACS shapes; report angles and field cosines."""
     from facesim.scan.facs_fit import accepted_anatomy, anatomy_toml, builtin_acceptance
-    from facesim.scan.facs_fit import calibrate_ict as fit
+    from facesim.scan.facs_fit import fit_ict as fit
     from facesim.outputs import write_atomically
 
     if out is not None:

@@ -14,7 +14,7 @@ from facesim.anatomy.muscles import Anatomy, MuscleSpec, PointSpec
 from facesim.scan.facs_fit import (
     FitBounds,
     anatomy_toml,
-    calibrate_anatomy,
+    fit_anatomy_to_facs,
     muscle_parameters,
     parameter_bounds,
     with_parameters,
@@ -38,7 +38,7 @@ def ict():
 @pytest.fixture(scope="module")
 def calibration(ict):
     result, model = ict
-    return calibrate_anatomy(model, result, ICT, max_evaluations=EVALUATIONS)
+    return fit_anatomy_to_facs(model, result, ICT, max_evaluations=EVALUATIONS)
 
 
 def test_parameters_round_trip_and_bounds_keep_the_origin_behind_the_skin():

@@ -1,4 +1,4 @@
-"""Calibration: model landmarks with known multipliers come back (round trip), mirrored, and as TOML."""
+"""PatientFit: model landmarks with known multipliers come back (round trip), mirrored, and as TOML."""
 
 import tomllib
 
@@ -25,7 +25,7 @@ OVER_PULLERS = (("zygomaticus_major", "strength", (1.3, 1.8)), ("risorius", "str
 def fit(model, patient, rng=None, noise_mm=0.0, mirrored=False, **kw):
     rest = landmark_set(photo_pixels(model, patient, "rest", rng, noise_mm), mirrored)
     smile = landmark_set(photo_pixels(model, patient, "smile", rng, noise_mm), mirrored)
-    return calibrate(model, rest, {"smile": smile}, **kw)
+    return fit_patient(model, rest, {"smile": smile}, **kw)
 
 
 def test_noiseless_round_trip_reproduces_every_metric(coarse_model):
@@ -69,7 +69,7 @@ def test_mirrored_landmarks_give_the_other_side(coarse_model):
 def test_jaw_shift_is_fitted_as_a_static_offset(coarse_model):
     rest = landmark_set(photo_pixels(coarse_model, Patient(), "rest", transform=jaw_cant(-4.0)))
     smile = landmark_set(photo_pixels(coarse_model, Patient(), "smile", transform=jaw_cant(-4.0)))
-    c = calibrate(coarse_model, rest, {"smile": smile}, static=True, rest_by_tone=False)
+    c = fit_patient(coarse_model, rest, {"smile": smile}, static=True, rest_by_tone=False)
     assert c.jaw_shift_mm[0] < -2.0  # the chin went to the patient's right
     assert all(v == pytest.approx(1.0) for v in c.patient.tone.values())  # tones kept symmetric
     assert any("skeletal" in note for note in c.unidentifiable)
@@ -103,7 +103,7 @@ def test_a_canted_jaw_calibrated_then_simulated_reproduces_the_rest_asymmetry(co
 
     rest = landmark_set(photo_pixels(coarse_model, Patient(), "rest", transform=jaw_cant(-4.0)))
     smile = landmark_set(photo_pixels(coarse_model, Patient(), "smile", transform=jaw_cant(-4.0)))
-    c = calibrate(coarse_model, rest, {"smile": smile}, static=True, rest_by_tone=False)
+    c = fit_patient(coarse_model, rest, {"smile": smile}, static=True, rest_by_tone=False)
     assert c.jaw_cant_deg > 1.0  # the photo's lower face tilts left side down: + in the scenario convention
     path = tmp_path / "patient.toml"
     path.write_text(patient_toml(c, vertices=3000))

@@ -22,7 +22,7 @@ def test_assess_prints_and_writes_a_patient(tmp_path):
     r = run("--rest", DATA / "rest_ibug.txt", "--smile", DATA / "smile_ibug.txt", "--scale-mm-per-px", 0.25,
             "--out", out, "--history", DATA / "history_recent_toxin.toml", "--name", "fixture")
     assert r.exit_code == 0, r.output
-    for words in ("corner height", "muscular", "habit", "iatrogenic", "Calibration", "pulls more"):
+    for words in ("corner height", "muscular", "habit", "iatrogenic", "PatientFit", "pulls more"):
         assert words in r.output
     data = tomllib.loads(out.read_text())
     assert data["patient"]["name"] == "fixture"

@@ -115,7 +115,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Calibration:
+class PatientFit:
     """A calibrated patient and how well it reproduces the measurements.
 
     Attributes
@@ -158,9 +158,9 @@ def _present(sets: list[LandmarkSet], names) -> list[str]:
     return [n for n in names if all(n in s for s in sets)]
 
 
-def calibrate(model: FaceModel, rest: LandmarkSet, expressions: dict[str, LandmarkSet], *,
+def fit_patient(model: FaceModel, rest: LandmarkSet, expressions: dict[str, LandmarkSet], *,
               static: bool = False, rest_by_tone: bool = True, name: str = "patient",
-              ridge: float = RIDGE) -> Calibration:
+              ridge: float = RIDGE) -> PatientFit:
     """Fit strength and tone multipliers (and optionally a jaw shift) to landmark sets.
 
     Parameters
@@ -262,7 +262,7 @@ def calibrate(model: FaceModel, rest: LandmarkSet, expressions: dict[str, Landma
     sv = np.linalg.svd((a * w[:, None])[:, used] / norms[used], compute_uv=False) if used.any() else np.zeros(0)
     rank = int(np.sum(sv > 1e-2 * sv.max())) if sv.size else 0
     labels = [f"{m} tone" for m in ids] + [f"{m} strength" for m in ids] + ["jaw shift", "jaw cant"]
-    return Calibration(
+    return PatientFit(
         patient=patient,
         jaw_shift_mm=jaw,
         jaw_cant_deg=cant,
@@ -380,7 +380,7 @@ def _toml_value(value) -> str:
     raise TypeError(f"cannot write {value!r} to TOML")
 
 
-def patient_toml(cal: Calibration, history: History | None = None, *, sex: str = "female",
+def patient_toml(cal: PatientFit, history: History | None = None, *, sex: str = "female",
                  mesh: str = "builtin", vertices: int = 21000) -> str:
     """The calibrated patient as a TOML block ([patient], strength, tone, static, [history])."""
     p = cal.patient

@@ -170,7 +170,7 @@ class MuscleFit:
 
 
 @dataclass(frozen=True)
-class CalibrationResult:
+class FacsFitResult:
     """Fitted anatomy and the before/after comparison with the FACS shapes.
 
     Attributes
@@ -263,9 +263,9 @@ def _search(targets: _Targets, spec: MuscleSpec, reference_ipd_mm: float, x0: np
     return best, count
 
 
-def calibrate_anatomy(model: FaceModel, result: ImportResult, directory: Path | str,
+def fit_anatomy_to_facs(model: FaceModel, result: ImportResult, directory: Path | str,
                       pairs=CALIBRATION_PAIRS, bounds: FitBounds = FitBounds(),
-                      max_evaluations: int = 400) -> CalibrationResult:
+                      max_evaluations: int = 400) -> FacsFitResult:
     """Fit the placement of each paired muscle to its ICT FACS shapes (see the module docstring).
 
     Parameters
@@ -279,7 +279,7 @@ def calibrate_anatomy(model: FaceModel, result: ImportResult, directory: Path | 
 
     Returns
     -------
-    CalibrationResult; a muscle's fit never ends worse than its start (if the search does not
+    FacsFitResult; a muscle's fit never ends worse than its start (if the search does not
     improve on it, the start is kept). Fitted values are rounded to 0.1 mm.
     """
     start = model.anatomy
@@ -299,17 +299,17 @@ def calibrate_anatomy(model: FaceModel, result: ImportResult, directory: Path | 
         if sum(p.objective for p in after) > sum(p.objective for p in before):
             x, after = x0, before
         fits.append(MuscleFit(name, x0, x, box, before, after, count))
-    calibration = CalibrationResult(start, start, tuple(fits))
+    calibration = FacsFitResult(start, start, tuple(fits))
     return replace(calibration, anatomy=calibration.anatomy_with(names))
 
 
-def calibrate_ict(directory: Path | str, anatomy: Anatomy | None = None, bounds: FitBounds = FitBounds(),
-                  max_evaluations: int = 400) -> CalibrationResult:
-    """Import the ICT face from ``directory``, build its model once and run calibrate_anatomy."""
+def fit_ict(directory: Path | str, anatomy: Anatomy | None = None, bounds: FitBounds = FitBounds(),
+                  max_evaluations: int = 400) -> FacsFitResult:
+    """Import the ICT face from ``directory``, build its model once and run fit_anatomy_to_facs."""
     from facesim.scan.ict import import_ict
 
     result = import_ict(directory)
-    return calibrate_anatomy(FaceModel(result.face, anatomy=anatomy), result, directory,
+    return fit_anatomy_to_facs(FaceModel(result.face, anatomy=anatomy), result, directory,
                              bounds=bounds, max_evaluations=max_evaluations)
 
 
@@ -382,7 +382,7 @@ def builtin_acceptance(anatomy: Anatomy, n_vertices: int | None = None) -> Accep
                       float(np.linalg.norm(rest, axis=1).max()), asym, zyg_ok, dao_ok)
 
 
-def accepted_anatomy(calibration: CalibrationResult, n_vertices: int | None = None
+def accepted_anatomy(calibration: FacsFitResult, n_vertices: int | None = None
                      ) -> tuple[Anatomy, tuple[str, ...], Acceptance]:
     """The largest set of fitted muscles whose anatomy keeps the built-in acceptance.
 

@@ -53,6 +53,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from facesim.anatomy.muscles import Anatomy
+from facesim.anatomy.patient import SEXES, Patient
 from facesim.treatment.corrections import CornerLift, HabitCorrection, ReEducation, SkeletalAsymmetry
 from facesim.datafiles import bundled, read_toml
 from facesim.errors import FacesimError, InputError
@@ -65,36 +66,9 @@ from facesim.treatment.sites import check_site_name, named_sites
 
 DEFAULT_DAYS = (0.0, 3.0, 7.0, 14.0, 28.0, 60.0, 90.0, 120.0, 180.0)
 DEFAULT_EXPRESSIONS = ("rest", "smile")
-SEXES = ("female", "male")
 
 
 # --------------------------------------------------------------------------- dataclasses
-
-
-@dataclass(frozen=True)
-class PatientSpec:
-    """``[patient]``: who is simulated, on which mesh.
-
-    Attributes
-    ----------
-    strength, tone : mapping muscle id -> multiplier (1 = average)
-    jaw_shift_mm : (3,) tuple, mm, skeletal offset of the lower face
-    jaw_cant_deg : float, degrees, skeletal roll of the lower face (+: patient's left drops)
-    """
-
-    name: str = "patient"
-    sex: str = "female"
-    mesh: str = "builtin"
-    vertices: int | None = None
-    strength: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    tone: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    jaw_shift_mm: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    jaw_cant_deg: float = 0.0
-    corner_droop_mm: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-
-    @property
-    def skeletal(self) -> bool:
-        return any(self.jaw_shift_mm) or bool(self.jaw_cant_deg)
 
 
 @dataclass(frozen=True)
@@ -109,7 +83,7 @@ class Scenario:
     source: str
     title: str
     description: str
-    patient: PatientSpec
+    patient: Patient
     history: History
     injections: tuple[Shot, ...] = ()
     fillers: tuple[FillerInjection, ...] = ()
@@ -286,7 +260,7 @@ def _wrap(where: str, build):
 # --------------------------------------------------------------------------- sections
 
 
-def _patient(data: dict, where: str) -> PatientSpec:
+def _patient(data: dict, where: str) -> Patient:
     r = _Reader(data, where, ("name", "sex", "mesh", "vertices", "strength", "tone", "static"))
     vertices = r.number("vertices", low=200)
     multipliers = {}
@@ -303,7 +277,7 @@ def _patient(data: dict, where: str) -> PatientSpec:
     droop_table = _Reader(static.table("corner_droop_mm"), f"{where}.static.corner_droop_mm", SIDES)
     droop = {side: droop_table.number(side, low=0.0) for side in SIDES if droop_table.has(side)}
     _wrap(static.key("jaw_shift_mm"), lambda: SkeletalAsymmetry(shift))
-    return PatientSpec(
+    return Patient(
         name=r.text("name", "patient"),
         sex=r.text("sex", "female", SEXES),
         mesh=_mesh(r, where),
@@ -437,7 +411,7 @@ def _exercise(entry: dict, where: str) -> ReEducation:
     return _wrap(where, lambda: ReEducation(muscles, **args))
 
 
-def _habit(entry: dict, where: str, patient: PatientSpec) -> list[HabitCorrection]:
+def _habit(entry: dict, where: str, patient: Patient) -> list[HabitCorrection]:
     r = _Reader(entry, where, ("muscles", "start_day", "tau_days", "initial_tone"))
     start = r.number("start_day", 0.0)
     if start < 0:

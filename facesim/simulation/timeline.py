@@ -22,7 +22,6 @@ import numpy as np
 from facesim.metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics, dominant_side, verdict
 from facesim.treatment.corrections import SkeletalAsymmetry
 from facesim.tissue.model import FaceModel
-from facesim.anatomy.patient import Patient
 from facesim.treatment.pharmacology import PlacedShot, force_factor
 from facesim.scenario.case import Scenario, check_site_dose
 from facesim.treatment.shot import Shot
@@ -133,8 +132,7 @@ class ScenarioSimulation:
     def __init__(self, model: FaceModel, scenario: Scenario):
         self.model, self.scenario = model, scenario
         self.territories = muscle_territories(model)
-        self.patient = Patient(strength=dict(scenario.patient.strength), tone=dict(scenario.patient.tone),
-                               name=scenario.patient.name)
+        self.patient = scenario.patient
         warnings = list(scenario.warnings)
         self.injections = tuple(self._resolve(shot, warnings) for shot in scenario.injections)
         self.static = self._static_components()
