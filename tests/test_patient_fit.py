@@ -7,7 +7,7 @@ import numpy as np
 from facesim.treatment.shot import Shot
 import pytest
 
-from facesim.assessment.patient_fit import FITTED_METRICS, calibrate, patient_toml
+from facesim.assessment.patient_fit import FITTED_METRICS, fit_patient, patient_toml
 from facesim.scenario.history import History, parse_history
 from facesim.anatomy.patient import Patient
 from facesim.tissue.patient_metrics import patient_metrics
