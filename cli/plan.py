@@ -12,7 +12,7 @@ from rich.table import Table
 
 from facesim import DISCLAIMER
 from facesim.outputs import check_writable, write_csv, write_json
-from facesim.planning.recommend import PlanReport
+from facesim.planning.recommend import PlanResult
 from facesim.planning.planner import PlannerSettings
 from facesim.scenario.case import load_scenario
 from facesim.simulation.timeline import build_model
@@ -25,7 +25,7 @@ def _sites(text: str | None) -> tuple[str, ...] | None:
     return tuple(s.strip() for s in text.split(",") if s.strip()) if text else None
 
 
-def plans_table(report: PlanReport) -> Table:
+def plans_table(report: PlanResult) -> Table:
     table = Table(title=f"Ranked plans ({report.n_plans:,} evaluated x {report.samples} samples)",
                   caption="asym: at week 2, median [10-90 %] mm; target/over/side: chance of meeting the target, of "
                           "over-correction, of a neighbour muscle losing > 30 %; * misses the target")
@@ -43,7 +43,7 @@ def plans_table(report: PlanReport) -> Table:
     return table
 
 
-def print_report(console: Console, report: PlanReport) -> None:
+def print_report(console: Console, report: PlanResult) -> None:
     console.print(f"[bold]{report.patient}[/bold]: untreated asymmetry {report.untreated.median:.1f} mm "
                   f"[{report.untreated.q10:.1f}-{report.untreated.q90:.1f}] at week 2")
     colour = {"plan": "green", "no injection": "cyan"}.get(report.recommendation, "red")
@@ -103,8 +103,9 @@ def plan(
         model = build_model(spec, vertices)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("evaluating plans", total=None)
-        report, plans, site_names = make_plan(model, spec, settings,
-                                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+        report = make_plan(model, spec, settings,
+                           progress=lambda done, total: bar.update(task, completed=done, total=total))
+    plans, site_names = report.plans, report.site_names
     print_report(console, report)
     if targets:
         payload = report.as_dict()

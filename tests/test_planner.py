@@ -27,7 +27,7 @@ def dao_case(coarse_model):
 
 
 def test_over_toned_right_dao_gets_a_typical_dose_at_the_right_dao_only(dao_case):
-    report, _, _ = dao_case
+    report = dao_case
     assert report.recommendation == "plan"
     chosen = report.chosen
     assert chosen.sites == ["dao_right"]
@@ -39,7 +39,7 @@ def test_over_toned_right_dao_gets_a_typical_dose_at_the_right_dao_only(dao_case
 
 
 def test_staged_plan_starts_lower_and_touches_up_to_the_full_dose(dao_case):
-    report, _, _ = dao_case
+    report = dao_case
     st_ = report.staged
     assert sum(st_.start_units) < report.chosen.total_u
     assert sum(st_.start_units) + sum(st_.touch_up_units) == pytest.approx(report.chosen.total_u)
@@ -47,20 +47,20 @@ def test_staged_plan_starts_lower_and_touches_up_to_the_full_dose(dao_case):
 
 
 def test_effect_wears_off_and_retreatment_day_is_after_the_peak(dao_case):
-    c = dao_case[0].chosen
+    c = dao_case.chosen
     assert c.course["120"]["asym"].median > c.course["14"]["asym"].median
     assert c.retreatment_day is not None and c.retreatment_day > 14
 
 
 def test_mirrored_patient_gets_the_mirrored_plan(coarse_model, dao_case):
-    mirrored, _, _ = make_plan(coarse_model, patient(tone={"dao_left": 16.0}))
+    mirrored = make_plan(coarse_model, patient(tone={"dao_left": 16.0}))
     assert mirrored.chosen.sites == ["dao_left"]
-    assert mirrored.chosen.units == dao_case[0].chosen.units
-    assert mirrored.chosen.p_target == pytest.approx(dao_case[0].chosen.p_target, abs=0.02)
+    assert mirrored.chosen.units == dao_case.chosen.units
+    assert mirrored.chosen.p_target == pytest.approx(dao_case.chosen.p_target, abs=0.02)
 
 
 def test_balanced_patient_gets_no_injection(coarse_model):
-    report, _, _ = make_plan(coarse_model, patient(), PlannerSettings.default(samples=50))
+    report = make_plan(coarse_model, patient(), PlannerSettings.default(samples=50))
     assert report.recommendation == "no injection" and report.chosen is None
 
 
@@ -71,10 +71,10 @@ def test_neurogenic_history_is_refused(coarse_model):
 
 def test_same_seed_same_result_and_another_seed_differs(coarse_model):
     s = PlannerSettings.default(samples=40, sites=("dao_right", "dli_right"))
-    a = make_plan(coarse_model, patient(tone={"dao_right": 16.0}), s)[1]
-    b = make_plan(coarse_model, patient(tone={"dao_right": 16.0}), s)[1]
+    a = make_plan(coarse_model, patient(tone={"dao_right": 16.0}), s).plans
+    b = make_plan(coarse_model, patient(tone={"dao_right": 16.0}), s).plans
     c = make_plan(coarse_model, patient(tone={"dao_right": 16.0}), PlannerSettings.default(
-        samples=40, sites=("dao_right", "dli_right"), seed=1))[1]
+        samples=40, sites=("dao_right", "dli_right"), seed=1)).plans
     assert np.array_equal(a.median, b.median) and np.array_equal(a.p_target, b.p_target)
     assert not np.array_equal(a.median, c.median)
 
@@ -116,7 +116,7 @@ def test_never_exceeds_a_per_site_or_total_maximum(coarse_model, tone, strength,
 
 
 def test_skeletal_case_warns_that_toxin_leaves_the_rest_asymmetry(coarse_model):
-    report, _, _ = make_plan(coarse_model, patient(static={"jaw_cant_deg": 6.0}), PlannerSettings.default(samples=30))
+    report = make_plan(coarse_model, patient(static={"jaw_cant_deg": 6.0}), PlannerSettings.default(samples=30))
     assert any("skeletal" in w for w in report.warnings)
     assert report.recommendation == "no suitable plan"
     assert "static" in report.reason and ("lift" in report.reason or "orthodontic" in report.reason)

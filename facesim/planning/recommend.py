@@ -6,6 +6,7 @@ selection and wording.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
@@ -15,6 +16,7 @@ from facesim.tissue.model import FaceModel
 from facesim.treatment.pharmacology import product
 from facesim.planning.planner import PlanItem, PlannerSettings, PlanningProblem, PlanSet, over_pulling_muscles, rank
 from facesim.scenario.case import Scenario
+from facesim.treatment.shot import Shot
 
 METRICS = ("rest_dev", "smile_dev", "exc_diff", "asym")
 FOLLOW_DAYS = np.arange(0.0, 181.0, 1.0)
@@ -52,6 +54,19 @@ class RankedPlan:
     asymmetry_at_peak: Band
     course: dict[str, dict[str, Band]] = field(default_factory=dict)  # day -> metric -> band
     retreatment_day: float | None = None  # first day after the peak the asymmetry is noticeable again
+    product: str = "onabotulinumtoxinA"  # the product ``product_units`` are in
+
+    @property
+    def shots(self) -> tuple[Shot, ...]:
+        """The plan's toxin shots on day 0, in the chosen product's own units (filler sites are not shots)."""
+        return tuple(Shot.at(site, pu, product=self.product)
+                     for site, pu, unit in zip(self.sites, self.product_units, self.unit_names) if unit == "U")
+
+    def shot_rows(self) -> list[dict]:
+        """``plan.json``'s ``shots[]``: site, ona-equivalent ``units``, ``product_units`` and ``product``."""
+        return [{"site": site, "units": u, "product_units": pu, "product": self.product}
+                for site, u, pu, unit in zip(self.sites, self.units, self.product_units, self.unit_names)
+                if unit == "U"]
 
 
 @dataclass
@@ -67,7 +82,10 @@ class StagedPlan:
 
 
 @dataclass
-class PlanReport:
+class PlanResult:
+    """What the planner answers for one patient: the recommendation, the chosen and ranked plans, and
+    (not serialised) every evaluated plan with the candidate site names."""
+
     patient: str
     recommendation: str  # "plan", "no injection" or "no suitable plan"
     reason: str
@@ -82,14 +100,22 @@ class PlanReport:
     seed: int
     product: str
     settings: dict
+    plans: PlanSet | None = field(default=None, repr=False, compare=False)
+    site_names: list[str] = field(default_factory=list, repr=False, compare=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The JSON form (``plan.json``): every field but the evaluated plans; plans carry ``shots[]``."""
+        out = {k: v for k, v in asdict(dataclasses.replace(self, plans=None)).items() if k not in ("plans", "site_names")}
+        if self.chosen is not None:
+            out["chosen"]["shots"] = self.chosen.shot_rows()
+        for row, plan in zip(out["ranked"], self.ranked):
+            row["shots"] = plan.shot_rows()
+        return out
 
 
 def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | None = None,
-              top: int = 10, progress: Callable[[int, int], None] | None = None) -> tuple[PlanReport, PlanSet, list]:
-    """Search, rank and explain. Returns the report, every evaluated plan and the site names."""
+              top: int = 10, progress: Callable[[int, int], None] | None = None) -> PlanResult:
+    """Search, rank and explain: the PlanResult (with every evaluated plan and the candidate site names)."""
     problem = PlanningProblem(model, scenario, settings)
     s = problem.settings
     plans = problem.search(progress)
@@ -120,9 +146,9 @@ def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | 
         recommendation = "no suitable plan"
         reason = _why_not(problem, plans, order, untreated)
     tradeoff = _tradeoff(plans)
-    report = PlanReport(scenario.patient.name, recommendation, reason, warnings, untreated, chosen, staged, ranked,
-                        tradeoff, len(plans), s.samples, s.seed, s.product, asdict(s))
-    return report, plans, [site.name for site in problem.sites]
+    return PlanResult(scenario.patient.name, recommendation, reason, warnings, untreated, chosen, staged, ranked,
+                      tradeoff, len(plans), s.samples, s.seed, s.product, asdict(s), plans,
+                      [site.name for site in problem.sites])
 
 
 def _shots(problem: PlanningProblem, plans: PlanSet, i: int, scale: float = 1.0) -> list[PlanItem]:
@@ -160,6 +186,7 @@ def _ranked(problem: PlanningProblem, plans: PlanSet, i: int, position: int, fea
         asymmetry_at_peak=Band(float(plans.median[i]), float(plans.q10[i]), float(plans.q90[i])),
         course=course,
         retreatment_day=_retreatment_day(daily, s) if daily is not None else None,
+        product=prod.name,
     )
 
 

@@ -24,7 +24,7 @@ from facesim.datafiles import bundled
 from facesim.face.names import base_name, split_sided
 from facesim.tissue.model import FaceModel
 from facesim.treatment.pharmacology import site_dose
-from facesim.planning.recommend import PlanReport, make_plan
+from facesim.planning.recommend import PlanResult, make_plan
 from facesim.planning.planner import PlannerSettings, PlanningProblem, overcorrected
 from facesim.scenario.case import Scenario
 from facesim.treatment.shot import Shot
@@ -107,10 +107,10 @@ class CaseEvaluator:
         self.days = tuple(float(d) for d in s.window_days)
         self.peak = self.days.index(float(s.peak_day))
         self.refused = bool(case.scenario.history.red_flags)
-        self.report: PlanReport | None = None
+        self.report: PlanResult | None = None
         self.territories = muscle_territories(model)
         if not self.refused:
-            self.report, _, _ = make_plan(model, case.scenario, s)
+            self.report = make_plan(model, case.scenario, s)
             self.base = PlanningProblem(model, case.scenario, s).response(self.days)
         self.reference, self.accepted = self._reference()
         self.reference_outcome = self.outcome(self.reference) if self._simulated(self.reference) else None
