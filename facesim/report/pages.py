@@ -37,8 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from facesim import DISCLAIMER
-from facesim import __version__
+from facesim.about import DISCLAIMER
+from facesim.about import __version__
 from facesim.datafiles import bundled, read_json
 from facesim.errors import InputError
 from facesim.metrics import verdict
@@ -403,9 +403,26 @@ def _assumptions_rows() -> list[list]:
     return rows
 
 
-def report_html(data: ReportData, images: dict[str, bytes]) -> str:
+def planner_html(plan) -> str:
+    """The planner's answer (a PlanResult) for the clinician page: recommendation, reason, staged plan."""
+    if plan is None:
+        return ""
+    rows = []
+    if plan.chosen is not None:
+        c = plan.chosen
+        rows.append(["chosen plan", ", ".join(f"{s} {u:g} {n}" for s, u, n in zip(c.sites, c.units, c.unit_names))])
+        rows.append(["target met at week 2", f"{c.p_target:.0%} of {plan.samples} samples"])
+    if plan.staged is not None:
+        st = plan.staged
+        rows.append(["staged", f"start {', '.join(f'{u:g} U' for u in st.start_units)}, review day "
+                                f"{st.review_day:g}, touch-up {', '.join(f'{u:g} U' for u in st.touch_up_units) or 'none'}"])
+    return (f"<h2>Planner</h2><p><strong>{_e(plan.recommendation)}</strong>: {_e(plan.reason)}</p>"
+            + (_table(["", ""], rows, (0, 1)) if rows else ""))
+
+
+def report_html(data: ReportData, images: dict[str, bytes], plan=None) -> str:
     """The report as one HTML document; ``images`` maps ``front``, ``three_quarter``,
-    ``overlays`` and ``timeline`` to PNG bytes (any may be missing)."""
+    ``overlays`` and ``timeline`` to PNG bytes (any may be missing); ``plan`` is a PlanResult or None."""
     sc, ms = data.scenario, data.milestones
     days_text = ", ".join(f"{d:g}" for d in data.picture_days)
     fig = {
@@ -459,6 +476,7 @@ you; real results vary. {_e(DISCLAIMER)}</p>
 <h2>Plan</h2>
 {_table(["treatment", "site", "dose", "ona U", "details", "day"], plan_rows(data.sim), (0, 1, 2, 4)) if plan_rows(data.sim) else "<p>No treatment in this scenario.</p>"}
 {f"<h3>Warnings</h3><ul>{warnings}</ul>" if warnings else ""}
+{planner_html(plan)}
 <h2>Metrics by follow-up day</h2>
 {_table(["day", "rest height L−R (mm)", "smile height L−R (mm)", "smile excursion L−R (mm)",
          "excursion L / R (mm)", "asymmetry (mm)", "balance (0–100)", "verdict"],
@@ -504,10 +522,11 @@ def _num(d: float | None) -> str:
 
 
 def write_report(sim: ScenarioSimulation, path: Path | str, progress=None, n_samples: int = N_SAMPLES,
-                 seed: int = SEED) -> Path:
+                 seed: int = SEED, plan=None) -> Path:
     """Simulate, render the pictures and write the HTML report to ``path`` (whole or not at all).
 
-    ``progress(step: str)`` is called before each stage, if given.
+    ``progress(step: str)`` is called before each stage, if given; ``plan`` (a PlanResult) adds the
+    planner's answer to the clinician page.
     """
     import tempfile
 
@@ -533,5 +552,5 @@ def write_report(sim: ScenarioSimulation, path: Path | str, progress=None, n_sam
         plot_timeline(sim, tmp / "timeline.png", timeline=data.timeline, uncertainty=data.uncertainty)
         for key in ("front", "three_quarter", "overlays", "timeline"):
             images[key] = (tmp / f"{key}.png").read_bytes()
-    text = report_html(data, images)
+    text = report_html(data, images, plan)
     return write_atomically(Path(path), lambda p: p.write_text(text, encoding="utf-8"))

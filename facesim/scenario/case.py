@@ -45,6 +45,7 @@ in short::
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -95,6 +96,19 @@ class Scenario:
     output_dir: str | None = None
     allow_high_dose: bool = False
     warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def for_patient(cls, patient: Patient, history: History | None = None, title: str | None = None) -> "Scenario":
+        """A scenario of ``patient`` with no treatment yet (the history's previous injections kept)."""
+        history = history or History()
+        return cls(source="in memory", title=title or patient.name, description="", patient=patient,
+                   history=history, injections=tuple(history.previous_injections))
+
+    def with_shots(self, shots) -> "Scenario":
+        """The same case with its planned toxin shots replaced by ``shots`` (previous injections kept)."""
+        planned = tuple(s if not s.previous else dataclasses.replace(s, previous=False) for s in shots)
+        previous = tuple(s for s in self.injections if s.previous)
+        return dataclasses.replace(self, injections=previous + planned)
 
     @property
     def planned_injections(self) -> tuple[Shot, ...]:

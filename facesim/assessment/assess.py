@@ -1,0 +1,80 @@
+"""Assess a patient from two photographs' landmarks: measures, cause (triage) and the fitted patient.
+
+The whole assessment in one call (``facesim assess`` and the public API use it)::
+
+    a = assess(model, "rest.txt", "smile.txt", ipd_mm=62)
+    a.measures.corner      # what the photos show (CornerMetrics, mm)
+    a.triage.primary       # the likely cause
+    a.patient              # a Patient whose simulation reproduces the photos
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from facesim.anatomy.patient import Patient
+from facesim.assessment.landmark_input import LandmarkSet, Scale, read_landmarks
+from facesim.assessment.measures import Measurements, measure
+from facesim.assessment.patient_fit import PatientFit, fit_patient
+from facesim.assessment.triage import Triage, triage
+from facesim.scenario.history import History
+from facesim.tissue.model import FaceModel
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A measured, triaged and fitted patient.
+
+    Attributes
+    ----------
+    measures : Measurements, what the photographs show (patient mm)
+    triage : Triage, the cause types with their weights and reasons, and the advice
+    fit : PatientFit, the fitted multipliers and how well they reproduce the photos
+    patient : Patient, the fitted patient with their sex and static (jaw) offsets, ready to simulate
+    history : History
+    """
+
+    measures: Measurements
+    triage: Triage
+    fit: PatientFit
+    patient: Patient
+    history: History
+
+
+def _landmarks(value: LandmarkSet | Path | str, scale: Scale) -> LandmarkSet:
+    return value if isinstance(value, LandmarkSet) else read_landmarks(Path(value), scale)
+
+
+def assess(model: FaceModel, rest, smile, *, expressions: dict | None = None, ipd_mm: float | None = None,
+           mm_per_px: float | None = None, iris_mm: float | None = None, history: History | None = None,
+           sex: str = "female", name: str | None = None) -> Assessment:
+    """Measure, triage and fit a patient.
+
+    Parameters
+    ----------
+    model : FaceModel, the face the patient is fitted on
+    rest, smile : LandmarkSet or path of a landmark file (iBUG 68 text, Emotrics .txt or JSON)
+    expressions : dict name -> LandmarkSet or path, more expressions of the model (e.g. ``frown``)
+    ipd_mm, mm_per_px, iris_mm : the photo scale (see landmark_input.Scale); at most one of ipd / pixel size
+    history : History or None (no history answers)
+    sex : ``female`` or ``male``
+    name : the patient's name (default: the rest file's stem)
+    """
+    scale = Scale(mm_per_px=mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
+    rest_set, smile_set = _landmarks(rest, scale), _landmarks(smile, scale)
+    others = {key: _landmarks(value, scale) for key, value in (expressions or {}).items()}
+    for key in others:
+        model.expressions.get(key)  # unknown expression -> InputError naming the known ones
+    history = history or History()
+    measures = measure(rest_set, smile_set, others)
+    result = triage(measures, history, sex)
+    if name is None:
+        name = Path(rest).stem if isinstance(rest, (str, Path)) else "patient"
+    fit = fit_patient(model, rest_set, {"smile": smile_set, **others},
+                      static=result.weight("skeletal_dental") > 0, rest_by_tone=result.primary != "skeletal_dental",
+                      name=name)
+    patient = dataclasses.replace(fit.patient, sex=sex, jaw_shift_mm=fit.jaw_shift_mm or (0.0, 0.0, 0.0),
+                                  jaw_cant_deg=fit.jaw_cant_deg or 0.0)
+    return Assessment(measures, result, fit, patient, history)
