@@ -16,7 +16,6 @@ over-correction risk, then the smallest residual.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -28,11 +27,12 @@ from facesim.errors import InputError
 from facesim.geometry.frontal import frontal_axes
 from facesim.metrics import METRIC_LANDMARKS, asymmetry_rule, corner_deviations, overcorrection_rule
 from facesim.anatomy.muscles import PointSpec, face_scale
-from facesim.face.names import SIDES, base_name
+from facesim.face.names import SIDES
 from facesim.treatment.filler import FillerInjection
 from facesim.tissue.model import FaceModel
-from facesim.planning.kernel import evaluate_pairs, hill_table
-from facesim.treatment.pharmacology import effective_dose, ed50_u, force_loss, shot_sigma_mm, site_dose, to_ona_units
+from facesim.planning.search import PlanSearch, PlanSet
+from facesim.treatment.pharmacology import (PlacedShot, effective_dose, ed50_u, force_loss, shot_sigma_mm, site_dose,
+                                            to_ona_units)
 from facesim.scenario.case import Scenario
 from facesim.treatment.sites import named_sites, site_target, unknown_site_message
 from facesim.simulation.timeline import ScenarioSimulation
@@ -40,11 +40,6 @@ from facesim.assessment.triage import PlanningRefused
 from facesim.treatment.uncertainty import ParameterSamples, sample_parameters
 
 REFERRAL = "see a neurologist before any cosmetic treatment"
-#: A site "reaches" a muscle whose force factor it changes by more than this in some sample and level.
-REACHED_CHANGE = 0.005
-#: Muscles both sites of a plan change by more than this are evaluated on the joint dose grid (exact);
-#: below it, the smaller contribution is added as if alone (error measured in tests: < 0.05 mm).
-JOINT_CHANGE = 0.02
 
 
 @dataclass(frozen=True)
@@ -118,30 +113,6 @@ class Site:
         return "mL" if self.filler is not None else "U"
 
 
-@dataclass(frozen=True, eq=False)
-class PlanSet:
-    """Every evaluated plan at the peak day, as arrays over plans (P).
-
-    sites : (P, 2) int, site index or -1; units : (P, 2) float, U (toxin sites) or mL (filler sites)
-    total_u : (P,) toxin units; p_target, p_over, median, q10, q90 : (P,) over samples
-    p_side : (P,) chance of a side effect at the peak; side_muscle : (P,) int, the most frequent (-1 none)
-    """
-
-    sites: np.ndarray
-    units: np.ndarray
-    total_u: np.ndarray
-    p_target: np.ndarray
-    p_over: np.ndarray
-    median: np.ndarray
-    q10: np.ndarray
-    q90: np.ndarray
-    p_side: np.ndarray
-    side_muscle: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.total_u)
-
-
 #: One entry of a plan on the candidate sites: (candidate index, amount in the site's unit: ona-equivalent
 #: U for toxin, mL for filler, day). Plans are rows of arrays (PlanSet); this is one row's entry.
 PlanItem = tuple[int, float, float]
@@ -164,7 +135,6 @@ class PlanningProblem:
 
     def __init__(self, model: FaceModel, scenario: Scenario, settings: PlannerSettings | None = None):
         self.settings = s = settings or PlannerSettings.default()
-        self.joint_change = JOINT_CHANGE
         if scenario.history.red_flags:
             raise PlanningRefused(f"planning refused: red flags in the history "
                                   f"({', '.join(scenario.history.red_flags)}); {REFERRAL}")
@@ -225,11 +195,12 @@ class PlanningProblem:
                             np.tile(corners.reshape(4), 2)))
         return out
 
-    def response(self, days) -> _Response:
-        """The patient without new toxin on ``days``, for every sample (cached)."""
-        key = tuple(float(d) for d in np.atleast_1d(days))
+    def response(self, days, shots: tuple = ()) -> _Response:
+        """The patient on ``days``, for every sample, with no new toxin or with ``shots`` (Shots given as
+        well, e.g. a trainee's answer); cached per (days, shots)."""
+        key = (tuple(float(d) for d in np.atleast_1d(days)), tuple(shots))
         if key not in self._responses:
-            t = np.asarray(key)
+            t = np.asarray(key[0])
             k, m = self.samples, self.model
             strength, tone = self.sim.multipliers(t)  # (T, M)
             pk = k.patient[:, None, None]
@@ -240,19 +211,25 @@ class PlanningProblem:
             static = (self.sim.static_at_landmarks(t)[:, 2:4, :2] @ self._rot).reshape(len(t), 4)
             d0 = np.zeros((k.size, len(t), len(self.territories)))
             for j, inj in enumerate(self.sim.injections):
-                d0 += self._shot_dose(len(self.sites) + j, inj.units, inj.product, inj.day, t, inj.volume_ml)
+                d0 += self._shot_dose(self.table, len(self.sites) + j, inj, t)
+            if shots:
+                placed = [shot.place(m) for shot in shots]
+                table = DoseTable(np.array([p.site_xy for p in placed]), np.array([p.depth == "deep" for p in placed]),
+                                  self.territories)
+                for j, inj in enumerate(placed):
+                    d0 += self._shot_dose(table, j, inj, t)
             g0 = 1.0 - self._loss(d0)
             base8 = np.tile(self._c0, 2) + np.tile(static, 2)[None] + np.einsum("ktm,ktmc->ktc", g0, w8)
             self._responses[key] = _Response(t, w8, base8, d0, g0, corner_asymmetry(base8))
         return self._responses[key]
 
-    def _shot_dose(self, row: int, units, product_name: str, day: float, days: np.ndarray,
-                   volume_ml: float | None = None) -> np.ndarray:
-        """Effective dose (K, T, M) in U of one shot (product units) from table row ``row``."""
-        sig = shot_sigma_mm(units, product_name, volume_ml, spread_scale=self.samples.spread)  # (K,)
-        ona = np.full(self.samples.size, float(to_ona_units(units, product_name)))
-        delivered = self.table.delivered(row, ona, sig)  # (K, M)
-        course = effective_dose(1.0, days[None, :] - day, product_name, decay_scale=self.samples.decay[:, None])
+    def _shot_dose(self, table: DoseTable, row: int, shot, days: np.ndarray) -> np.ndarray:
+        """Effective dose (K, T, M) in U of a placed shot (or anything with units, product, day and volume_ml)
+        whose site is ``table``'s row ``row``."""
+        sig = shot_sigma_mm(shot.units, shot.product, shot.volume_ml, spread_scale=self.samples.spread)  # (K,)
+        ona = np.full(self.samples.size, float(to_ona_units(shot.units, shot.product)))
+        delivered = table.delivered(row, ona, sig)  # (K, M)
+        course = effective_dose(1.0, days[None, :] - shot.day, shot.product, decay_scale=self.samples.decay[:, None])
         return course[..., None] * delivered[:, None, :]
 
     def _loss(self, dose: np.ndarray, muscles=slice(None)) -> np.ndarray:
@@ -271,7 +248,7 @@ class PlanningProblem:
         for index, amount, day in items:
             site = self.sites[index]
             if site.filler is None:
-                dose += self._shot_dose(index, amount, "onabotulinumtoxinA", day, r.days)
+                dose += self._shot_dose(self.table, index, PlacedShot(tuple(site.xy), amount, day=day), r.days)
             else:
                 filler += amount * site.filler.course(r.days - day)[0][:, None] * site.field8
         loss = self._loss(dose)
@@ -281,120 +258,9 @@ class PlanningProblem:
         out["loss"] = loss
         return out
 
-    # -- the search: every plan, every sample, at the peak ---------------------------------
-    #
-    # A muscle's force factor depends only on the total dose it receives, so the
-    # corner coordinates of a two-site plan split into: the baseline, the terms of
-    # the muscles only site a changes (a function of a's dose alone, computed once
-    # per dose level), those only site b changes, and the muscles both change by
-    # more than JOINT_CHANGE, evaluated on the joint grid of the two doses.
-
     def search(self, progress: Callable[[int, int], None] | None = None, day: float | None = None) -> PlanSet:
-        """Evaluate every candidate plan for every sample on one day (default: the peak day)."""
-        self._day = float(self.settings.peak_day if day is None else day)
-        self._terms: dict[int, tuple] = {}
-        n = len(self.sites)
-        groups = [()] + [(i,) for i in range(n)]
-        if self.settings.max_sites >= 2:
-            groups += list(itertools.combinations(range(n), 2))
-        parts = []
-        for g, combo in enumerate(groups):
-            parts.append(self._search_group(combo))
-            if progress:
-                progress(g + 1, len(groups))
-        return PlanSet(*(np.concatenate([p[i] for p in parts]) for i in range(10)))
-
-    def _site_terms(self, i: int):
-        """Site i at every dose level: reached muscles, doses, losses, coordinate terms, strong mask."""
-        if i not in self._terms and self.sites[i].filler is not None:
-            site, k_n = self.sites[i], self.samples.size
-            apparent = float(site.filler.course(np.array([self._day]))[0][0])  # mL seen per mL injected
-            terms = np.ascontiguousarray(np.broadcast_to(
-                (site.levels * apparent)[:, None, None] * site.field8, (len(site.levels), k_n, 8)))
-            none = np.zeros((len(site.levels), k_n, 0))
-            self._terms[i] = (np.zeros(0, int), none, none, terms, np.zeros(0, bool), none)
-        if i not in self._terms:
-            r = self.response([self._day])
-            site = self.sites[i]
-            levels = site.levels
-            sig = shot_sigma_mm(levels[:, None], "onabotulinumtoxinA", spread_scale=self.samples.spread[None, :])  # (L, K)
-            delivered = self.table.delivered(i, np.broadcast_to(levels[:, None], sig.shape), sig)  # (L, K, M)
-            course = effective_dose(1.0, r.days, "onabotulinumtoxinA", decay_scale=self.samples.decay[:, None])
-            dose = delivered * course[None]  # peak day, (L, K, M); course is (K, 1)
-            loss = self._loss(dose[:, :, None, :] + r.d0[None])[:, :, 0, :]
-            dg = r.g0[None, :, 0, :] - (1.0 - loss)  # force factor lost beyond the baseline
-            change = dg.max(axis=(0, 1))
-            reached = np.flatnonzero(change > REACHED_CHANGE)
-            terms = -np.matmul(dg[..., reached].transpose(1, 0, 2), r.w8[:, 0, reached, :]).transpose(1, 0, 2)
-            self._terms[i] = (reached, dose[..., reached], loss[..., reached], terms, change[reached] > self.joint_change,
-                              dg[..., reached])
-        return self._terms[i]
-
-    def _search_group(self, combo: tuple[int, ...]):
-        """Every dose combination of the sites ``combo`` (0, 1 or 2 sites), every sample."""
-        s = self.settings
-        r = self.response([self._day])
-        k_n = self.samples.size
-        watched = self._watched(combo)
-        sides = [self._site_terms(i) for i in combo] + [None] * (2 - len(combo))
-        if sides[1] is None or sides[0] is None:
-            shared = np.zeros(0, int)
-        else:
-            shared = np.intersect1d(sides[0][0][sides[0][4]], sides[1][0][sides[1][4]])
-        args = []
-        for term in sides:
-            if term is None:  # an empty partner: one level with no effect
-                args.append((np.zeros((1, k_n, 8)), np.zeros((1, k_n, len(shared))), np.zeros((1, k_n, len(shared))),
-                             np.full((1, k_n), -1)))
-                continue
-            reached, dose, loss, terms, _, dg = term
-            own = ~np.isin(reached, shared)
-            cols = np.searchsorted(reached, shared)
-            side, side_id = self._side(loss[..., own], reached[own], watched)
-            args.append((terms, dose[..., cols], dg[..., cols], np.where(side, side_id, -1)))
-        (ta, da, ga, side_a), (tb, db, gb, side_b) = args
-        levels_a = self.sites[combo[0]].levels if combo else np.zeros(1)
-        levels_b = self.sites[combo[1]].levels if len(combo) == 2 else np.zeros(1)
-        toxin = [site is not None and self.sites[site].filler is None for site in (*combo, None, None)[:2]]
-        total = levels_a[:, None] * toxin[0] + levels_b[None, :] * toxin[1]
-        plan_a, plan_b = np.nonzero(total <= s.max_total_u + 1e-9)
-        k = self.samples
-        base = r.baseline
-        quant, n_target, n_over, n_side, side_muscle = evaluate_pairs(
-            plan_a, plan_b, r.base8[:, 0], ta, tb, da, db, ga, gb,
-            np.ascontiguousarray(r.d0[:, 0, shared]), np.ascontiguousarray(r.g0[:, 0, shared]),
-            np.ascontiguousarray(r.w8[:, 0, shared, :]), 1.0 / (k.ed50[:, None] * self.ed50[None, shared]),
-            *self._hill_table(),
-            shared.astype(np.int64), watched[shared], side_a.astype(np.int64), side_b.astype(np.int64),
-            s.side_effect_loss, np.stack([base["rest_dev"][:, 0], base["smile_dev"][:, 0], base["exc_diff"][:, 0]], 1),
-            s.threshold_mm, s.overcorrection_mm, len(self.model.muscle_ids))
-        n_plans = len(plan_a)
-        sites = np.full((n_plans, 2), -1)
-        units = np.zeros((n_plans, 2))
-        for j, (site, levels, idx) in enumerate(zip(combo, (levels_a, levels_b), (plan_a, plan_b))):
-            sites[:, j] = site
-            units[:, j] = levels[idx]
-        return (sites, units, total[plan_a, plan_b], n_target / k_n, n_over / k_n, quant[:, 1], quant[:, 0], quant[:, 2],
-                n_side / k_n, side_muscle)
-
-    def _hill_table(self):
-        if not hasattr(self, "_table"):
-            self._table = hill_table(self.samples.emax, self.samples.hill_n)
-        return self._table
-
-    def _watched(self, combo) -> np.ndarray:
-        """(M,) bool: muscles whose loss is a side effect for this site combination."""
-        names = bundled("planner")["side_effects"]
-        targets = {self.sites[i].muscle_id for i in combo}
-        return np.array([base_name(m) in names and m not in targets for m in self.model.muscle_ids])
-
-    def _side(self, loss: np.ndarray, muscles: np.ndarray, watched: np.ndarray):
-        """Side effect per (..., K) and the muscle, from losses (..., K, r) of ``muscles``."""
-        cols = watched[muscles]
-        if not cols.any():
-            return np.zeros(loss.shape[:-1], bool), np.full(loss.shape[:-1], -1)
-        over = loss[..., cols] - self.settings.side_effect_loss
-        return over.max(axis=-1) > 0, muscles[cols][over.argmax(axis=-1)]
+        """Every candidate plan for every sample on one day (default: the peak day): facesim.planning.search."""
+        return PlanSearch(self, self.settings.peak_day if day is None else day).run(progress)
 
 
 def overcorrected(met: dict[str, np.ndarray], before: dict[str, np.ndarray], limit_mm: float) -> np.ndarray:

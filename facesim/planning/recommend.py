@@ -114,9 +114,13 @@ class PlanResult:
 
 
 def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | None = None,
-              top: int = 10, progress: Callable[[int, int], None] | None = None) -> PlanResult:
-    """Search, rank and explain: the PlanResult (with every evaluated plan and the candidate site names)."""
-    problem = PlanningProblem(model, scenario, settings)
+              top: int = 10, progress: Callable[[int, int], None] | None = None,
+              problem: PlanningProblem | None = None) -> PlanResult:
+    """Search, rank and explain: the PlanResult (with every evaluated plan and the candidate site names).
+
+    ``problem``: the PlanningProblem of this model, scenario and settings, if already built (reused).
+    """
+    problem = problem or PlanningProblem(model, scenario, settings)
     s = problem.settings
     plans = problem.search(progress)
     over = over_pulling_muscles(problem.scenario)

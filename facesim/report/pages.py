@@ -42,10 +42,9 @@ from facesim.about import __version__
 from facesim.datafiles import bundled, read_json
 from facesim.errors import InputError
 from facesim.metrics import verdict
-from facesim.treatment.pharmacology import force_factor
 from facesim.scenario.case import Scenario, parse_scenario, read_scenario_file
 from facesim.simulation.timeline import ScenarioSimulation, Timeline
-from facesim.simulation.bands import FOLLOW_UP_DAYS, N_SAMPLES, SEED, Uncertainty, bont_uncertainty, curves_of
+from facesim.simulation.bands import FOLLOW_UP_DAYS, N_SAMPLES, SEED, Uncertainty, bont_uncertainty
 
 VISIBLE_FRACTION = 0.25   # "starts to show": a quarter of the largest improvement
 VISIBLE_MIN_MM = 0.3      # ... and at least this much (below the 0.7 mm measurement noise it would not show)

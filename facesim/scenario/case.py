@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import cache
 from pathlib import Path
@@ -61,7 +61,7 @@ from facesim.errors import FacesimError, InputError
 from facesim.face.names import SIDE_SIGN, SIDES, side_of
 from facesim.treatment.filler import FillerInjection
 from facesim.scenario.history import History, parse_history
-from facesim.treatment.pharmacology import DEPTHS, bont_params, injection_volume_ml, product, site_dose, to_ona_units
+from facesim.treatment.pharmacology import DEPTHS, bont_params, injection_volume_ml, product, site_dose
 from facesim.treatment.shot import Shot, SiteRef
 from facesim.treatment.sites import check_site_name, named_sites
 

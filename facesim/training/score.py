@@ -109,9 +109,10 @@ class CaseEvaluator:
         self.refused = bool(case.scenario.history.red_flags)
         self.report: PlanResult | None = None
         self.territories = muscle_territories(model)
-        if not self.refused:
-            self.report = make_plan(model, case.scenario, s)
-            self.base = PlanningProblem(model, case.scenario, s).response(self.days)
+        if not self.refused:  # one planning problem per case: the reference search and every answer's outcome
+            self.problem = PlanningProblem(model, case.scenario, s)
+            self.report = make_plan(model, case.scenario, s, problem=self.problem)
+            self.base = self.problem.response(self.days)
         self.reference, self.accepted = self._reference()
         self.reference_outcome = self.outcome(self.reference) if self._simulated(self.reference) else None
 
@@ -171,9 +172,7 @@ class CaseEvaluator:
         targets = {m for _, m in resolved}
         scenario: Scenario = self.case.scenario
         previous = tuple(i for i in scenario.injections if i.previous)
-        known = dataclasses.replace(scenario, injections=previous + tuple(dataclasses.replace(x, previous=True)
-                                                                           for x in shots))
-        r = PlanningProblem(self.model, known, s).response(self.days)
+        r = self.problem.response(self.days, shots)
         met = r.baseline
         asym = met["asym"]
         below = asym < s.threshold_mm
