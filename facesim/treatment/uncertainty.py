@@ -35,15 +35,6 @@ class ParameterSamples:
     def size(self) -> int:
         return len(self.spread)
 
-    @classmethod
-    def nominal(cls) -> "ParameterSamples":
-        """One sample at the default parameters."""
-        from facesim.treatment.pharmacology import bont_params
-
-        p = bont_params()
-        one = np.ones(1)
-        return cls(one, one, one, np.array([p.emax]), np.array([p.hill_n]), one, np.array([p.onset_delay_d]),
-                   np.array([p.rise_tau_d]), np.array([p.hold_d]))
 
     def bont_params(self, k: int):
         """Sample ``k`` as (BontParams, ED50 multiplier), for the per-sample pharmacology functions."""
