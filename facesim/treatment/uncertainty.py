@@ -35,7 +35,6 @@ class ParameterSamples:
     def size(self) -> int:
         return len(self.spread)
 
-
     def bont_params(self, k: int):
         """Sample ``k`` as (BontParams, ED50 multiplier), for the per-sample pharmacology functions."""
         from dataclasses import replace
