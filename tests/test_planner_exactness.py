@@ -1,0 +1,58 @@
+"""The planner's fast path equals the ordinary simulation: same plan -> same corner metrics on every window day.
+
+The planner evaluates plans as array products on the landmark basis with tabulated spread; the
+ordinary simulation (ScenarioSimulation) places each shot and integrates its spread exactly. For
+the comparison each uncertainty sample's parameters are fed to the ordinary simulation too. The
+samples keep the onset, rise and hold at their defaults and the patient factor at 1: the planner
+does not vary those yet (facesim.planning.planner.PlanningProblem uses the default time course).
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from facesim.planning.planner import PlannerSettings, PlanningProblem
+from facesim.scenario.case import parse_scenario
+from facesim.simulation.timeline import ScenarioSimulation
+from facesim.treatment.pharmacology import bont_params, force_factor
+from facesim.treatment.shot import Shot
+from facesim.treatment.uncertainty import sample_parameters
+
+TOL_MM = 0.01
+
+
+def _samples(n: int, seed: int):
+    s = sample_parameters(n, seed)
+    p = bont_params()
+    return dataclasses.replace(s, patient=np.ones(n), onset_delay_d=np.full(n, p.onset_delay_d),
+                               rise_tau_d=np.full(n, p.rise_tau_d), hold_d=np.full(n, p.hold_d))
+
+
+@pytest.mark.parametrize("plan", [[("dao_right", 2.5)], [("dao_right", 1.5), ("dli_right", 1.0)],
+                                  [("mentalis_right", 3.0)]])
+def test_planner_equals_the_simulation_on_every_window_day(coarse_model, plan):
+    case = parse_scenario({"patient": {"tone": {"dao_right": 12.0}, "strength": {"zygomaticus_major_left": 1.2}},
+                           "history": {"previous_injection": [{"day": -30, "site": "dao_left", "units": 2.0}]}},
+                          "exactness case")
+    settings = PlannerSettings.default(samples=6)
+    problem = PlanningProblem(coarse_model, case, settings)
+    problem.samples = _samples(6, seed=4)
+    problem._responses.clear()
+    days = [float(d) for d in settings.window_days]
+    index = {site.name: k for k, site in enumerate(problem.sites)}
+    fast = problem.simulate([(index[name], units, 0.0) for name, units in plan], days)
+
+    treated = case.with_shots([Shot.at(name, units) for name, units in plan])
+    sim = ScenarioSimulation(coarse_model, treated)
+    worst = 0.0
+    for k in range(problem.samples.size):
+        params, ed50_scale = problem.samples.bont_params(k)
+        g = force_factor(days, sim.injections, sim.territories, treated.patient.sex, ed50_scale, params)
+        tl = sim.timeline(days, ("rest", "smile"), factor=g)
+        rest, smile = tl.metrics["rest"], tl.metrics["smile"]
+        for name, ours in (("rest_dev", rest.rest_height_deviation), ("smile_dev", smile.height_deviation),
+                           ("exc_diff", smile.excursion_difference), ("asym", tl.asymmetry())):
+            worst = max(worst, float(np.abs(fast[name][k] - ours).max()))
+    print(f"planner vs simulation, largest difference {worst:.2e} mm")
+    assert worst < TOL_MM, f"planner vs simulation: {worst:.4f} mm"
