@@ -38,7 +38,7 @@ EXTRA_SHOT_KEYS = ("shift_mm", "target")
 
 def paths() -> tuple[str, ...]:
     """Treatment paths an answer may name (facesim/data/training.toml [paths])."""
-    return tuple(bundled("training")["paths"])
+    return tuple(bundled.training().paths)
 
 
 def path_name(text: str) -> str:

@@ -128,7 +128,7 @@ def bundled_case(name: str) -> TrainingCase:
 
 
 def _uniform(rng: np.random.Generator, key: str) -> float:
-    lo, hi = bundled("training")["generate"][key]
+    lo, hi = getattr(bundled.training().generate, key)
     return round(float(rng.uniform(lo, hi)), 2)
 
 
