@@ -1,4 +1,4 @@
-"""Frozen, validated models of the data files, and the one-line errors they raise.
+"""Frozen, validated models of the data files: the value types and the tables that carry sources.
 
 Every data file is parsed into a tree of :class:`Frozen` pydantic models: unknown keys
 are refused (``extra="forbid"``), so a misspelt key is an error, not a silent default.
@@ -14,8 +14,8 @@ Sourced table must have a source, and every key of ``sources`` must name a value
     hill_n = 1.5
 
     [bont.sources]
-    emax = "\\"BoNT-A pharmacodynamics\\": Emax 0.90 (range 0.80-0.99)"
-    hill_n = "\\"BoNT-A pharmacodynamics\\": ASSUMPTION in source (no published fit)"
+    emax = '"BoNT-A pharmacodynamics": Emax 0.90 (range 0.80-0.99)'
+    hill_n = '"BoNT-A pharmacodynamics": ASSUMPTION in source (no published fit)'
 
 A caller reads a value as an attribute (``products().bont.emax``) and its source with
 :meth:`Sourced.source_of` (``products().bont.source_of("emax")``).

@@ -204,8 +204,11 @@ def site_dose(muscle_id: str) -> tuple[tuple[float, float], float]:
     return row.typical_u, top
 
 
-def injection_volume_ml(units, dilution_ml_per_100u: float = 2.5):
-    """Volume of a shot: ``units`` (vial units) at ``dilution_ml_per_100u`` mL per 100 units."""
+def injection_volume_ml(units, dilution_ml_per_100u: float | None = None):
+    """Volume of a shot (mL): ``units`` (vial units) at ``dilution_ml_per_100u`` mL per 100 units
+    (default products.toml ``[bont] reference_dilution_ml_per_100u``)."""
+    if dilution_ml_per_100u is None:
+        dilution_ml_per_100u = bont_params().reference_dilution_ml_per_100u
     if not dilution_ml_per_100u > 0:
         raise InputError(f"dilution_ml_per_100u must be > 0, got {dilution_ml_per_100u}")
     return _check_units(units, "units") * dilution_ml_per_100u / 100.0
