@@ -103,7 +103,7 @@ class CornerMetrics:
     @property
     def balance_score(self) -> np.ndarray:
         """0-100; 100 is perfect balance, 50 at the lay detection threshold."""
-        half = bundled("perception")["balance_score"]["half_score_mm"]
+        half = bundled.perception().balance_score.half_score_mm
         return 100.0 * 2.0 ** (-((self.asymmetry / half) ** 2))
 
 
@@ -141,13 +141,13 @@ def dominant_side(deviation: float, positive: str = "left", negative: str = "rig
 
 def verdict(asymmetry_mm: float) -> str:
     """Plain-words verdict for an asymmetry against the perception thresholds."""
-    t = bundled("perception")["threshold_mm"]
-    if asymmetry_mm < t["clinician_detection"]:
+    t = bundled.perception().threshold_mm
+    if asymmetry_mm < t.clinician_detection:
         return "not noticeable"
-    if asymmetry_mm < t["lay_detection"]:
+    if asymmetry_mm < bundled.noticeable_mm():
         return "noticeable to a trained eye"
-    if asymmetry_mm <= t["acceptable"]:
+    if asymmetry_mm <= t.acceptable:
         return "noticeable, usually acceptable"
-    if asymmetry_mm < t["unacceptable"]:
+    if asymmetry_mm < t.unacceptable:
         return "noticeable"
     return "clearly noticeable"

@@ -45,8 +45,9 @@ def test_lower_lip_muscles_do_not_pull_the_upper_lip():
 
 
 def test_bad_anatomy_data_is_reported():
-    with pytest.raises(DataError, match="kind"):
-        Anatomy.from_dict({"muscle": [{"name": "x", "kind": "spiral", "max_force_n": 1}]}, "t.toml")
-    with pytest.raises(DataError, match="origin"):
-        Anatomy.from_dict({"muscle": [{"name": "x", "kind": "linear", "max_force_n": 1,
-                                       "insertion": {"landmark": "stomion", "offset_mm": [0, 0, 0]}}]}, "t.toml")
+    muscle = {"name": "x", "kind": "linear", "max_force_n": 1, "falloff_mm": 5.0, "sources": {"max_force_n": "test"},
+              "insertion": {"landmark": "stomion", "offset_mm": [0, 0, 0]}}
+    with pytest.raises(DataError, match=r"t\.toml: \[muscle\[0\] \(x\)\] kind: .*'linear' or 'sphincter'"):
+        Anatomy.from_dict({"reference_ipd_mm": 62.0, "muscle": [{**muscle, "kind": "spiral"}]}, "t.toml")
+    with pytest.raises(DataError, match=r"t\.toml: \[muscle\[0\] \(x\)\]: a linear muscle needs 'origin'"):
+        Anatomy.from_dict({"reference_ipd_mm": 62.0, "muscle": [muscle]}, "t.toml")

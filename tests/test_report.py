@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from facesim.errors import InputError
-from facesim.report.pages import (bont_uncertainty, commented_values, load_plan,
+from facesim.report.pages import (assumption_rows, bont_uncertainty, load_plan,
                             milestones, report_data, report_html, scenario_with_plan, write_report)
 from facesim.scenario.case import load_scenario
 from facesim.simulation.timeline import ScenarioSimulation
@@ -94,8 +94,14 @@ def test_uncertainty_is_seeded_and_brackets_the_nominal_curve(right_dao):
 
 
 def test_assumptions_quote_their_sources():
-    rows = dict((k, c) for k, _, c in commented_values("products", "bont"))
-    assert "BoNT-A pharmacodynamics" in rows["onset_delay_d"] and "CALIBRATED" in rows["decay_tau_d"]
+    rows = {k: (v, c) for k, v, c in assumption_rows()}
+    assert rows["bont.onset_delay_d"][0] == "2.0" and "BoNT-A pharmacodynamics" in rows["bont.onset_delay_d"][1]
+    assert "CALIBRATED" in rows["bont.decay_tau_d"][1]
+    assert rows["bont.ed50_u.buccinator"][1].startswith("ASSUMPTION")   # an entry's own source
+    assert "ED50_U" in rows["bont.ed50_u.dao"][1]                         # the table's source
+    assert rows["bont.spread.volume_exponent"][0] == "0.3333333333333333"
+    assert "Hexsel" in rows["safety.placement.keep_out_mm"][1] and rows["threshold_mm.lay_detection"][0] == "3.0"
+    assert all(source.strip() for _, _, source in assumption_rows())
 
 
 def test_html_is_valid_with_pages_images_and_numbers(right_dao):

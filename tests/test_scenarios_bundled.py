@@ -12,7 +12,7 @@ from facesim.simulation.timeline import ScenarioSimulation
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.toml"))
-NOTICEABLE = bundled("perception")["threshold_mm"]["lay_detection"]  # 3 mm
+NOTICEABLE = bundled.noticeable_mm()  # 3 mm
 DAYS = np.arange(0.0, 181.0)
 
 

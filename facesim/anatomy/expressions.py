@@ -61,14 +61,12 @@ class ExpressionSet:
 
     @classmethod
     def default(cls, muscle_names: tuple[str, ...], muscle_ids: tuple[str, ...]) -> "ExpressionSet":
-        data = bundled("expressions")
+        data = bundled.expressions()
         source = "facesim/data/expressions.toml"
-        tone = _expand(data.get("tone", {}), muscle_names, muscle_ids, f"{source}: tone")
+        tone = _expand(data.tone, muscle_names, muscle_ids, f"{source}: tone")
         activation, descriptions = {}, {}
-        for name, entry in data.get("expression", {}).items():
+        for name, entry in data.expression.items():
             where = f"{source}: expression.{name}.activation"
-            activation[name] = _expand(entry.get("activation", {}), muscle_names, muscle_ids, where)
-            descriptions[name] = entry.get("description", "")
-        if "rest" not in activation or "smile" not in activation:
-            raise DataError(f"{source}: expressions 'rest' and 'smile' are required")
+            activation[name] = _expand(entry.activation, muscle_names, muscle_ids, where)
+            descriptions[name] = entry.description
         return cls(tone, activation, descriptions)

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from facesim.datafiles import bundled, read_toml
+from facesim.datafiles import bundled, read_toml, validate
+from facesim.datafiles.body import AnatomyFile, MuscleEntry, Point
 from facesim.errors import DataError
 from facesim.face.mesh import Face
 from facesim.face.names import SIDE_SIGN, SIDES, sided
 from facesim.geometry.laplacian import vertex_areas
 
-KINDS = ("linear", "sphincter")
 
 
 @dataclass(frozen=True)
@@ -57,20 +57,26 @@ class TerritorySpec:
 
 @dataclass(frozen=True)
 class MuscleSpec:
-    """One muscle as written in the anatomy file (placed on both sides)."""
+    """One muscle as written in the anatomy file (placed on both sides).
+
+    A linear muscle has ``insertion``, ``origin`` and ``falloff_mm`` (mm); a sphincter has
+    ``centre``, ``semi_axes_mm`` and ``midline_taper_mm`` (mm); the others are None.
+    ``sources``: ``(key, source)`` pairs as written (``max_force_n``'s source).
+    """
 
     name: str
     label: str
     kind: str
     max_force_n: float
-    falloff_mm: float = 5.0
+    falloff_mm: float | None = None
     region: str | None = None
     insertion: PointSpec | None = None
     origin: PointSpec | None = None
     centre: PointSpec | None = None
-    semi_axes_mm: tuple[float, float] = (30.0, 12.0)
-    midline_taper_mm: float = 3.0
+    semi_axes_mm: tuple[float, float] | None = None
+    midline_taper_mm: float | None = None
     territory: TerritorySpec | None = None
+    sources: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ class Anatomy:
     """All muscles of a model; ``muscle_ids`` fixes the basis order."""
 
     muscles: tuple[MuscleSpec, ...]
-    reference_ipd_mm: float = 62.0
+    reference_ipd_mm: float
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -90,74 +96,44 @@ class Anatomy:
 
     @classmethod
     def default(cls) -> "Anatomy":
-        return cls.from_dict(bundled("anatomy"), "facesim/data/anatomy.toml")
+        """The bundled anatomy (facesim/data/anatomy.toml)."""
+        return cls.from_model(bundled.anatomy())
 
     @classmethod
     def from_file(cls, path: Path | str) -> "Anatomy":
+        """An anatomy file of the same form (e.g. written by ``facesim mesh calibrate-ict``)."""
         return cls.from_dict(read_toml(path), str(path))
 
     @classmethod
     def from_dict(cls, data: dict, source: str) -> "Anatomy":
-        muscles = []
-        for k, entry in enumerate(data.get("muscle", [])):
-            where = f"{source}: muscle[{k}]"
-            try:
-                kind = entry["kind"]
-                if kind not in KINDS:
-                    raise DataError(f"{where}.kind = {kind!r}; use one of {', '.join(KINDS)}")
-                points = {
-                    key: PointSpec(entry[key]["landmark"], tuple(map(float, entry[key]["offset_mm"])))
-                    for key in ("insertion", "origin", "centre")
-                    if key in entry
-                }
-                needed = ("insertion", "origin") if kind == "linear" else ("centre",)
-                for key in needed:
-                    if key not in points:
-                        raise DataError(f"{where} ({entry['name']}): missing '{key}'")
-                spec = MuscleSpec(
-                    name=entry["name"],
-                    label=entry.get("label", entry["name"]),
-                    kind=kind,
-                    max_force_n=float(entry["max_force_n"]),
-                    falloff_mm=float(entry.get("falloff_mm", 5.0)),
-                    region=entry.get("region"),
-                    semi_axes_mm=tuple(map(float, entry.get("semi_axes_mm", (30.0, 12.0)))),
-                    midline_taper_mm=float(entry.get("midline_taper_mm", 3.0)),
-                    territory=_territory(entry["territory"], f"{where}.territory") if "territory" in entry else None,
-                    **points,
-                )
-            except KeyError as exc:
-                raise DataError(f"{where}: missing key {exc}; see the header of anatomy.toml") from None
-            if spec.max_force_n <= 0 or spec.falloff_mm <= 0:
-                raise DataError(f"{where} ({spec.name}): max_force_n and falloff_mm must be > 0")
-            muscles.append(spec)
-        if not muscles:
-            raise DataError(f"{source}: no [[muscle]] entries")
-        return cls(tuple(muscles), float(data.get("reference_ipd_mm", 62.0)))
+        """Parsed TOML, checked like the bundled file; a problem is one DataError naming ``source``."""
+        return cls.from_model(validate(AnatomyFile, data, source))
+
+    @classmethod
+    def from_model(cls, model: AnatomyFile) -> "Anatomy":
+        return cls(tuple(_spec(m) for m in model.muscle), float(model.reference_ipd_mm))
 
 
-TERRITORY_DEPTHS = ("superficial", "deep")
+def _point(p: Point | None) -> PointSpec | None:
+    return None if p is None else PointSpec(p.landmark, tuple(map(float, p.offset_mm)))
 
 
-def _point(entry: dict) -> PointSpec:
-    return PointSpec(entry["landmark"], tuple(map(float, entry["offset_mm"])))
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
 
 
-def _territory(entry: dict, where: str) -> TerritorySpec:
-    """Parse ``territory = {...}`` of a muscle (see the header of anatomy.toml)."""
-    depth = entry.get("depth", "superficial")
-    if depth not in TERRITORY_DEPTHS:
-        raise DataError(f"{where}.depth = {depth!r}; use superficial or deep")
-    half_width = float(entry["half_width_mm"])
-    if not half_width > 0:
-        raise DataError(f"{where}.half_width_mm = {half_width}; give a width > 0 mm")
-    fraction = entry.get("length_fraction")
-    if fraction is not None and not 0 < float(fraction) <= 1:
-        raise DataError(f"{where}.length_fraction = {fraction}; give a fraction in (0, 1]")
-    ends = [_point(entry[k]) if k in entry else None for k in ("start", "end")]
-    if (fraction is None) == (ends[0] is None or ends[1] is None):
-        raise DataError(f"{where}: give either length_fraction or both start and end")
-    return TerritorySpec(half_width, depth, None if fraction is None else float(fraction), *ends)
+def _spec(m: MuscleEntry) -> MuscleSpec:
+    """A validated ``[[muscle]]`` entry as the MuscleSpec the engine places."""
+    t = m.territory
+    territory = None if t is None else TerritorySpec(float(t.half_width_mm), t.depth, _float(t.length_fraction),
+                                                     _point(t.start), _point(t.end))
+    return MuscleSpec(
+        name=m.name, label=m.label or m.name, kind=m.kind, max_force_n=float(m.max_force_n),
+        falloff_mm=_float(m.falloff_mm), region=m.region,
+        insertion=_point(m.insertion), origin=_point(m.origin), centre=_point(m.centre),
+        semi_axes_mm=None if m.semi_axes_mm is None else tuple(map(float, m.semi_axes_mm)),
+        midline_taper_mm=_float(m.midline_taper_mm), territory=territory, sources=tuple(m.sources.items()),
+    )
 
 
 @dataclass(frozen=True, eq=False)

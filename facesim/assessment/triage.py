@@ -91,7 +91,7 @@ class Triage:
     @property
     def labels(self) -> tuple[str, ...]:
         """Cause kinds named for this patient (weight >= labels.min_weight, or the primary one)."""
-        low = bundled("triage")["labels"]["min_weight"]
+        low = bundled.triage().labels.min_weight
         return tuple(c.kind for k, c in enumerate(self.causes) if k == 0 or c.weight >= low)
 
     def weight(self, kind: str) -> float:
@@ -108,26 +108,26 @@ def _higher(dev: float) -> tuple[str, str]:
 
 
 def _wear_off(inj: Shot, sex: str) -> WearOff | None:
-    cfg = bundled("triage")["iatrogenic"]
+    cfg = bundled.triage().iatrogenic
     days_ago = -inj.day
-    if days_ago < 0 or days_ago >= cfg["window_days"]:
+    if days_ago < 0 or days_ago >= cfg.window_days:
         return None
     units = float(ph.to_ona_units(inj.units, inj.product))
     try:
         ed50 = ph.ed50_u(inj.site.name, sex)
     except InputError:  # a named site without its own ED50: use the median perioral muscle
-        ed50 = float(np.median(list(bundled("products")["bont"]["ed50_u"].values())))
+        ed50 = float(np.median(list(bundled.products().bont.ed50_u.values())))
     t = np.arange(0.0, 730.0, 1.0)
     p = ph.bont_params()
     loss = ph.force_loss(ph.effective_dose(units, t, inj.product), ed50, p.emax, p.hill_n)
     now = float(ph.force_loss(ph.effective_dose(units, np.array([days_ago]), inj.product), ed50, p.emax, p.hill_n)[0])
-    duration = ph.duration_days(t, loss, cfg["worn_off_fraction"])
+    duration = ph.duration_days(t, loss)
     return WearOff(inj, days_ago, now, float(inj.day + duration))
 
 
 def triage(m: Measurements, history: History = History(), sex: str = "female") -> Triage:
     """Sort the asymmetry's cause from the measurements and the history answers."""
-    cfg = bundled("triage")
+    cfg = bundled.triage()
     c = m.corner
     scores = dict.fromkeys(CAUSES, 0.0)
     reasons: dict[str, list[str]] = {k: [] for k in CAUSES}
@@ -135,15 +135,15 @@ def triage(m: Measurements, history: History = History(), sex: str = "female") -
     referral = None
 
     # Neurogenic: history red flags, and a smile with one side barely moving.
-    n = cfg["neurogenic"]
+    n = cfg.neurogenic
     flags = history.red_flags
     for flag in flags:
-        scores["neurogenic"] += n["red_flag_score"]
+        scores["neurogenic"] += n.red_flag_score
         reasons["neurogenic"].append(f"history: {flag} (a red flag for a nerve cause)")
     exc = np.array([float(c.excursion_left), float(c.excursion_right)])
-    if exc.max() >= n["paralysis_min_excursion_mm"] and exc.min() < n["paralysis_excursion_ratio"] * exc.max():
+    if exc.max() >= n.paralysis_min_excursion_mm and exc.min() < n.paralysis_excursion_ratio * exc.max():
         weak = "left" if exc[0] < exc[1] else "right"
-        scores["neurogenic"] += n["paralysis_score"]
+        scores["neurogenic"] += n.paralysis_score
         reasons["neurogenic"].append(
             f"in the smile the {weak} corner barely moves ({exc.min():.1f} mm against {exc.max():.1f} mm): "
             "a pattern of facial nerve weakness")
@@ -152,32 +152,32 @@ def triage(m: Measurements, history: History = History(), sex: str = "female") -
         referral = f"{REFERRAL} ({'; '.join(flags)})."
 
     # Skeletal / dental: the chin off the midline, a tilted jaw, rest asymmetry that follows it.
-    s = cfg["skeletal"]
+    s = cfg.skeletal
     skeletal_signs = False
-    if m.chin_deviation_mm is not None and abs(m.chin_deviation_mm) >= s["chin_deviation_mm"]:
+    if m.chin_deviation_mm is not None and abs(m.chin_deviation_mm) >= s.chin_deviation_mm:
         skeletal_signs = True
         side = "left" if m.chin_deviation_mm > 0 else "right"
-        scores["skeletal_dental"] += abs(m.chin_deviation_mm) / s["chin_deviation_mm"]
+        scores["skeletal_dental"] += abs(m.chin_deviation_mm) / s.chin_deviation_mm
         reasons["skeletal_dental"].append(
             f"the chin (menton) sits {abs(m.chin_deviation_mm):.1f} mm to the patient's {side} of the facial midline")
-    if m.jaw_cant_deg is not None and abs(m.jaw_cant_deg) >= s["jaw_cant_deg"]:
+    if m.jaw_cant_deg is not None and abs(m.jaw_cant_deg) >= s.jaw_cant_deg:
         skeletal_signs = True
         low = "right" if m.jaw_cant_deg > 0 else "left"
-        scores["skeletal_dental"] += abs(m.jaw_cant_deg) / s["jaw_cant_deg"]
+        scores["skeletal_dental"] += abs(m.jaw_cant_deg) / s.jaw_cant_deg
         reasons["skeletal_dental"].append(
             f"the jaw line is tilted {abs(m.jaw_cant_deg):.1f} degrees ({low} side lower)")
     rest_dev = float(c.rest_height_deviation)
     explained = m.jaw_explained_rest_mm if skeletal_signs else 0.0
     explained_ll = m.jaw_explained_lower_lip_mm if skeletal_signs else 0.0
-    phys = cfg["muscular"]["physiological_mm"]
+    phys = cfg.muscular.physiological_mm
     if skeletal_signs and abs(rest_dev) >= phys and explained * rest_dev > 0 \
-            and abs(explained) >= s["follows_jaw_fraction"] * abs(rest_dev):
-        scores["skeletal_dental"] += s["follows_jaw_score"]
+            and abs(explained) >= s.follows_jaw_fraction * abs(rest_dev):
+        scores["skeletal_dental"] += s.follows_jaw_score
         reasons["skeletal_dental"].append(
             f"the corner height difference at rest ({abs(rest_dev):.1f} mm) follows the jaw tilt "
             f"(the tilt alone accounts for {abs(explained):.1f} mm)")
     if history.dental_history:
-        scores["skeletal_dental"] += s["dental_history_score"]
+        scores["skeletal_dental"] += s.dental_history_score
         reasons["skeletal_dental"].append("history: orthodontic treatment, extractions or a change of bite")
     if history.pain:
         reasons["skeletal_dental"].append("history: pain (check the jaw joint and the teeth as well)")
@@ -213,12 +213,12 @@ def triage(m: Measurements, history: History = History(), sex: str = "female") -
                 f"the lower lip is {ll:.1f} mm uneven: the lip depressors (DLI/DAO) may differ")
 
     # Habit.
-    h = cfg["habit"]
+    h = cfg.habit
     if history.chewing_side != "none":
-        scores["habit"] += h["chewing_side_score"]
+        scores["habit"] += h.chewing_side_score
         reasons["habit"].append(f"history: chews mostly on the {history.chewing_side} side")
     if history.jaw_propping != "none":
-        scores["habit"] += h["jaw_propping_score"]
+        scores["habit"] += h.jaw_propping_score
         reasons["habit"].append(f"history: props the jaw on the {history.jaw_propping} side")
 
     # Iatrogenic: a previous injection that may still act.
@@ -226,7 +226,7 @@ def triage(m: Measurements, history: History = History(), sex: str = "female") -
     for w in wear:
         inj = w.injection
         peak = ph.bont_params().emax
-        scores["iatrogenic"] += cfg["iatrogenic"]["score"] * max(w.force_lost_now / peak, 0.25)
+        scores["iatrogenic"] += cfg.iatrogenic.score * max(w.force_lost_now / peak, 0.25)
         when = (f"it should wear off around day {w.wears_off_day:+.0f} (about {w.wears_off_day / 7:.0f} weeks "
                 "from now); re-assess then" if np.isfinite(w.wears_off_day) and w.wears_off_day > 0
                 else "it has probably worn off by now")

@@ -42,38 +42,40 @@ from facesim.treatment.uncertainty import ParameterSamples, sample_parameters
 REFERRAL = "see a neurologist before any cosmetic treatment"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlannerSettings:
-    """Search space and targets (defaults: facesim/data/planner.toml, with sources)."""
+    """Search space and targets; :meth:`default` reads them from the data files, with sources:
+    facesim/data/planner.toml, the limits from safety.toml, the noticeable threshold (mm) from
+    perception.toml."""
 
     sites: tuple[str, ...] | None = None  # candidate site names; None = every named site
-    step_u: float = 0.5
-    max_total_u: float = 20.0
+    step_u: float
+    max_total_u: float
     max_site_u: float | None = None  # caps every site's own maximum
-    max_sites: int = 2
+    max_sites: int
     samples: int = 200
     seed: int = 0
     product: str = "onabotulinumtoxinA"
-    peak_day: float = 14.0
-    window_days: tuple[float, ...] = (7, 14, 28, 60, 90, 120)
-    report_days: tuple[float, ...] = (0, 14, 60, 120)
-    threshold_mm: float = 3.0
-    probability: float = 0.8
-    overcorrection_mm: float = 2.0
-    max_overcorrection_probability: float = 0.1
-    side_effect_loss: float = 0.3
-    max_side_effect_probability: float = 0.1
-    start_fraction: float = 0.6
-    review_day: float = 14.0
+    peak_day: float
+    window_days: tuple[float, ...]
+    report_days: tuple[float, ...]
+    threshold_mm: float
+    probability: float
+    overcorrection_mm: float
+    max_overcorrection_probability: float
+    side_effect_loss: float
+    max_side_effect_probability: float
+    start_fraction: float
+    review_day: float
     filler: bool = False  # add filler volumes at the commissure sites to the candidates
 
     @classmethod
     def default(cls, **overrides) -> "PlannerSettings":
-        data = bundled("planner")
-        values = {**data["search"], **data["target"]}
-        values["window_days"] = tuple(values["window_days"])
-        values["report_days"] = tuple(values["report_days"])
-        values = {k: v for k, v in values.items() if k in {f.name for f in dataclasses.fields(cls)}}
+        plan, safety = bundled.planner(), bundled.safety()
+        values = {**plan.search.values(), **plan.target.values(), "threshold_mm": bundled.noticeable_mm(),
+                  "max_total_u": safety.dose.max_total_u, "max_sites": safety.dose.max_sites,
+                  "overcorrection_mm": safety.effects.overcorrection_mm,
+                  "side_effect_loss": safety.effects.side_effect_loss}
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
         settings.validate()
@@ -179,16 +181,16 @@ class PlanningProblem:
 
     def _filler_sites(self) -> list[Site]:
         """One filler site below each commissure (planner.toml [filler])."""
-        cfg = bundled("planner")["filler"]
+        cfg = bundled.planner().filler
         model = self.model
-        point = PointSpec(cfg["landmark"], tuple(cfg["offset_mm"]))
+        point = PointSpec(cfg.landmark, cfg.offset_mm)
         stencil = model.landmark_weights(METRIC_LANDMARKS[2:4])
         out = []
         for side in SIDES:
             xyz = point.locate(model.face, side, face_scale(model.face, model.anatomy))
-            filler = FillerInjection(tuple(map(float, xyz)), 1.0, cfg["product_class"])
+            filler = FillerInjection(tuple(map(float, xyz)), 1.0, cfg.product_class)
             corners = (stencil @ filler.unit_field(model))[:, :2] @ self._rot  # (2, 2) mm per mL
-            step = float(cfg["step_ml"])
+            step = float(cfg.step_ml)
             top = filler.filler_class.max_volume_ml
             levels = step * np.arange(1, int(np.floor(top / step + 1e-9)) + 1)
             out.append(Site(f"commissure_filler_{side}", "", xyz[:2], False, levels, step, filler,

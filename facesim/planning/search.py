@@ -157,7 +157,7 @@ class PlanSearch:
 
     def _watched(self, combo) -> np.ndarray:
         """(M,) bool: muscles whose loss is a side effect for this site combination."""
-        names = bundled("planner")["side_effects"]
+        names = bundled.planner().side_effects
         targets = {self.sites[i].muscle_id for i in combo}
         return np.array([base_name(m) in names and m not in targets for m in self.model.muscle_ids])
 

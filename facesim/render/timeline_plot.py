@@ -73,8 +73,7 @@ def plot_timeline(sim, path: Path | str, days=None, timeline=None, uncertainty=N
     days = tl.days
     unc = uncertainty if uncertainty is not None else (bont_uncertainty(sim, days) if sim.injections else None)
     curves = curves_of(tl)
-    t = bundled("perception")["threshold_mm"]
-    lay, clinician = t["lay_detection"], t["clinician_detection"]
+    lay, clinician = bundled.noticeable_mm(), bundled.perception().threshold_mm.clinician_detection
     fig, axes = plt.subplots(2, 1, figsize=size_in, sharex=True, constrained_layout=True)
     panels = [(axes[0], ("rest height", "smile height"), "corner height, left − right (mm)"),
               (axes[1], ("smile excursion",), "smile travel, left − right (mm)")]

@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import base64
 import html
-import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +38,7 @@ import numpy as np
 from facesim.about import DISCLAIMER
 from facesim.about import __version__
 from facesim.datafiles import bundled, read_json
+from facesim.datafiles.clinic import AftercareFile
 from facesim.errors import InputError
 from facesim.metrics import verdict
 from facesim.scenario.case import Scenario, parse_scenario, read_scenario_file
@@ -48,7 +47,6 @@ from facesim.simulation.bands import FOLLOW_UP_DAYS, N_SAMPLES, SEED, Uncertaint
 
 VISIBLE_FRACTION = 0.25   # "starts to show": a quarter of the largest improvement
 VISIBLE_MIN_MM = 0.3      # ... and at least this much (below the 0.7 mm measurement noise it would not show)
-WORN_OFF_FRACTION = 0.1   # "worn off": improvement back below 10 % of its peak (as pharmacology.duration_days)
 
 
 # --------------------------------------------------------------------------- plan files
@@ -119,7 +117,7 @@ class Milestones:
 def milestones(days, asymmetry, threshold_mm: float | None = None) -> Milestones:
     """Milestones of an asymmetry curve (k,) in mm on increasing ``days``."""
     t, a = np.asarray(days, float), np.asarray(asymmetry, float)
-    threshold = float(bundled("perception")["threshold_mm"]["lay_detection"] if threshold_mm is None else threshold_mm)
+    threshold = float(bundled.noticeable_mm() if threshold_mm is None else threshold_mm)
     gain = a[0] - a
     peak = int(np.argmax(gain))
     below = np.flatnonzero(a < threshold)
@@ -131,7 +129,7 @@ def milestones(days, asymmetry, threshold_mm: float | None = None) -> Milestones
     if gain[peak] <= VISIBLE_MIN_MM:
         return Milestones(float(a[0]), float(a.min()), None, None, below_day, again, None, threshold)
     visible = np.flatnonzero(gain >= max(VISIBLE_FRACTION * gain[peak], VISIBLE_MIN_MM))[0]
-    still = np.flatnonzero(gain[peak:] >= WORN_OFF_FRACTION * gain[peak])
+    still = np.flatnonzero(gain[peak:] >= bundled.products().bont.worn_off_fraction * gain[peak])
     last = peak + still[-1]
     worn = float(t[last + 1]) if last + 1 < t.size else None
     return Milestones(float(a[0]), float(a.min()), float(t[visible]), float(t[peak]), below_day, again, worn, threshold)
@@ -140,36 +138,9 @@ def milestones(days, asymmetry, threshold_mm: float | None = None) -> Milestones
 # --------------------------------------------------------------------------- report data
 
 
-def commented_values(name: str, section: str) -> list[tuple[str, str, str]]:
-    """``(key, value, comment)`` of each ``key = value  # comment`` line of ``[section]`` in a bundled TOML.
-
-    The data files give each number's source in its comment, so the report quotes them.
-    """
-    text = (resources.files("facesim") / "data" / f"{name}.toml").read_text()
-    out, inside, block, last_comment = [], False, [], False
-    for line in text.splitlines():
-        header = re.match(r"\s*\[([^\]]+)\]", line)
-        if header:
-            inside, block = header.group(1).strip() == section, []
-            continue
-        if re.match(r"\s*#", line):
-            block = (block if last_comment else []) + [line.strip().lstrip("#").strip()]
-            last_comment = True
-            continue
-        last_comment = False
-        m = re.match(r"\s*([A-Za-z0-9_]+)\s*=\s*([^#]+?)\s*(?:#\s*(.+))?$", line)
-        if inside and m:
-            key, value, comment = m.groups()
-            if not comment:  # the source is in the comment block above the key
-                comment = " ".join(block)
-                comment = comment if len(comment) <= 240 else comment[:237] + "..."
-            out.append((key, value, comment))
-    return out
-
-
-def aftercare() -> dict:
+def aftercare() -> AftercareFile:
     """The general aftercare guidance (facesim/data/aftercare.toml)."""
-    return bundled("aftercare")
+    return bundled.aftercare()
 
 
 @dataclass
@@ -367,13 +338,13 @@ def _when(data: ReportData) -> str:
 
 def _aftercare_html() -> str:
     care = aftercare()
-    out = [f'<p class="note">{_e(care["label"])}</p>']
-    for stage in care["stage"]:
-        out.append(f"<h3>{_e(stage['when'])}</h3><ul>" + "".join(f"<li>{_e(a)}</li>" for a in stage["advice"])
+    out = [f'<p class="note">{_e(care.label)}</p>']
+    for stage in care.stage:
+        out.append(f"<h3>{_e(stage.when)}</h3><ul>" + "".join(f"<li>{_e(a)}</li>" for a in stage.advice)
                    + "</ul>")
-    warn = care["warning_signs"]
-    out.append(f'<div class="flag"><strong>{_e(warn["when"])}:</strong><ul>'
-               + "".join(f"<li>{_e(a)}</li>" for a in warn["advice"]) + "</ul></div>")
+    warn = care.warning_signs
+    out.append(f'<div class="flag"><strong>{_e(warn.when)}:</strong><ul>'
+               + "".join(f"<li>{_e(a)}</li>" for a in warn.advice) + "</ul></div>")
     return "".join(out)
 
 
@@ -394,12 +365,20 @@ def metrics_rows(tl: Timeline) -> list[list]:
     return rows
 
 
-def _assumptions_rows() -> list[list]:
-    rows = []
-    for section in ("bont", "bont.spread", "bont.ed50_u"):
-        rows += [[f"{section}.{k}", v, c] for k, v, c in commented_values("products", section)]
-    rows += [[f"threshold_mm.{k}", v, c] for k, v, c in commented_values("perception", "threshold_mm")]
-    return rows
+def assumption_rows() -> list[list[str]]:
+    """``[parameter, value, source]`` of the model's BoNT-A parameters, the perception thresholds
+    and the safety thresholds, from the parsed data files (each value's ``source_of``)."""
+    b, safety = bundled.products().bont, bundled.safety()
+    tables = [("bont", b), ("bont.spread", b.spread), ("threshold_mm", bundled.perception().threshold_mm),
+              ("safety.placement", safety.placement), ("safety.effects", safety.effects),
+              ("safety.dose", safety.dose)]
+    return [[f"{name}.{key}", _value_text(value), source]
+            for name, table in tables for key, value, source in table.sourced_values()]
+
+
+def _value_text(value) -> str:
+    """A data value as written in its file: ``2.0``, ``[2.0, 4.0]``."""
+    return f"[{', '.join(map(repr, value))}]" if isinstance(value, tuple) else repr(value)
 
 
 def planner_html(plan) -> str:
@@ -464,7 +443,7 @@ doing too much, because too much can make the <em>other</em> side stand out.</p>
 <p class="disclaimer">These pictures come from a simplified computer model of a face, not a photograph of
 you; real results vary. {_e(DISCLAIMER)}</p>
 </section>"""
-    t = bundled("perception")["threshold_mm"]
+    t = bundled.perception().threshold_mm
     clinician = f"""
 <section class="page" id="clinician">
 <h1>Clinician page</h1>
@@ -482,8 +461,8 @@ you; real results vary. {_e(DISCLAIMER)}</p>
         metrics_rows(data.followup), (7,))}
 <p>L−R: patient's left minus right (positive: the left corner is higher or travels further). Asymmetry: the
 largest of |rest height|, |smile height| and |excursion| differences. Thresholds: clinician
-{t["clinician_detection"]:g} mm, lay {t["lay_detection"]:g} mm, acceptable ≤ {t["acceptable"]:g} mm,
-unacceptable ≥ {t["unacceptable"]:g} mm.</p>
+{t.clinician_detection:g} mm, lay {bundled.noticeable_mm():g} mm, acceptable ≤ {t.acceptable:g} mm,
+unacceptable ≥ {t.unacceptable:g} mm.</p>
 <h2>Milestones (daily simulation, days 0–180)</h2>
 {_table(["milestone", "nominal (day)", "10–90 % of samples (days)"], [
     ["asymmetry on day 0 / best (mm)", f"{ms.start_mm:.2f} / {ms.best_mm:.2f}", ""],
@@ -494,17 +473,18 @@ unacceptable ≥ {t["unacceptable"]:g} mm.</p>
      _range([m.below_threshold_day for m in data.sample_milestones])],
     ["noticeable again from", _num(ms.noticeable_again_day),
      _range([m.noticeable_again_day for m in data.sample_milestones])],
-    ["worn off (< 10 % of peak improvement)", _num(ms.worn_off_day),
-     _range([m.worn_off_day for m in data.sample_milestones])],
+    [f"worn off (< {100 * bundled.products().bont.worn_off_fraction:g} % of peak improvement)",
+     _num(ms.worn_off_day), _range([m.worn_off_day for m in data.sample_milestones])],
 ], (0,))}
 {picture("three_quarter")}
 {picture("overlays")}
 <h2>Uncertainty</h2>
 <p>{_e(data.uncertainty.description)}</p>
 <h2>Assumptions and sources</h2>
-<p>Model parameters as shipped in <code>facesim/data/products.toml</code> and <code>perception.toml</code>;
-each comment names its source in <code>clinical-parameters.md</code> or says ASSUMPTION.</p>
-{_table(["parameter", "value", "source / note"], _assumptions_rows(), (0, 2))}
+<p>Model parameters as shipped in <code>facesim/data/products.toml</code>, <code>perception.toml</code> and
+<code>safety.toml</code>; each value's source, kept with it in the data file, names the section of
+<code>clinical-parameters.md</code> it comes from or says ASSUMPTION.</p>
+{_table(["parameter", "value", "source / note"], assumption_rows(), (0, 2))}
 <p>Aftercare text on the patient page: general post-BoNT-A guidance (<code>facesim/data/aftercare.toml</code>),
 not from the clinic material; confirm it with the treating clinician.</p>
 <p class="disclaimer"><strong>Disclaimer:</strong> simplified model for planning support and education;

@@ -31,6 +31,7 @@ largest set of fitted muscles that passes them.
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -418,6 +419,8 @@ def anatomy_toml(anatomy: Anatomy, header: list[str] = ()) -> str:
     for m in anatomy.muscles:
         out += ["[[muscle]]", f'name = "{m.name}"', f'label = "{m.label}"', f'kind = "{m.kind}"',
                 f"max_force_n = {_num(m.max_force_n)}"]
+        if m.sources:
+            out.append(f"sources = {{ {', '.join(f'{k} = {json.dumps(v)}' for k, v in m.sources)} }}")
         if m.kind == "linear":
             out.append(f"falloff_mm = {_num(m.falloff_mm)}")
         else:

@@ -457,7 +457,7 @@ def _followup(data: dict, where: str) -> tuple[tuple[float, ...], tuple[str, ...
             or not all(isinstance(d, (int, float)) and not isinstance(d, bool) and math.isfinite(d) for d in days)):
         raise InputError(f"{r.key('days')} = {days!r}; give a list of day numbers, e.g. [0, 14, 90]")
     expressions = data.get("expressions", list(DEFAULT_EXPRESSIONS))
-    known = tuple(bundled("expressions")["expression"])
+    known = tuple(bundled.expressions().expression)
     if not isinstance(expressions, list) or not expressions:
         raise InputError(f"{r.key('expressions')} = {expressions!r}; give a list such as [\"rest\", \"smile\"]")
     for e in expressions:

@@ -38,10 +38,10 @@ class Uncertainty:
 
     @property
     def description(self) -> str:
-        r = bundled("uncertainty")["uncertainty"]
+        r = bundled.uncertainty().uncertainty
         varied = ("onset_delay_d", "rise_tau_d", "hold_d", "decay_factor", "emax", "hill_n", "spread_factor",
                   "ed50_factor")
-        parts = [f"{name} {r[name][0]:g}–{r[name][1]:g}" for name in varied]
+        parts = [f"{name} {getattr(r, name)[0]:g}–{getattr(r, name)[1]:g}" for name in varied]
         return (f"{len(self.draws)} seeded samples of the BoNT-A parameters, each drawn from its documented "
                 f"range (facesim/data/uncertainty.toml): {'; '.join(parts)}. Bands show the 10–90 % range "
                 "across samples. Tissue, anatomy and the patient's muscle strengths are not varied.")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from facesim.datafiles import bundled
+from facesim.face.names import base_name
 from facesim.metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics, dominant_side, verdict
 from facesim.treatment.corrections import SkeletalAsymmetry
 from facesim.tissue.model import FaceModel
@@ -28,10 +30,7 @@ from facesim.treatment.shot import Shot
 from facesim.treatment.sites import muscle_territories
 
 LIFT_FOOTPRINT_MM = 4.0  # ASSUMPTION: sigma of the upward load a corner-lift suture puts on the skin
-KEEP_OUT_MM = 15.0       # Hexsel: perioral toxin >= 1.5 cm from the commissure (clinical-parameters, Safety)
-DLI_SHARE_LIMIT = 0.2    # warn when the DLI gets > 20 % of the DAO's dose (clinical-parameters, Safety)
-SMILE_LOSS_LIMIT = 0.3   # warn when ZMj/ZMi/risorius lose > 30 % of force (clinical-parameters, Safety)
-SMILE_MUSCLES = ("zygomaticus_major", "zygomaticus_minor", "risorius")
+# The safety thresholds (keep-out, DLI share, side-effect loss) are in facesim/data/safety.toml.
 
 
 def build_model(scenario: Scenario, vertices: int | None = None) -> FaceModel:
@@ -169,6 +168,8 @@ class ScenarioSimulation:
         return tuple(out)
 
     def _safety_warnings(self) -> list[str]:
+        rules = bundled.safety()
+        keep_out, dli_share = rules.placement.keep_out_mm, rules.placement.dli_share
         out = []
         ids = self.model.muscle_ids
         planned = [(s, i) for s, i in zip(self.scenario.injections, self.injections) if not s.previous]
@@ -176,23 +177,24 @@ class ScenarioSimulation:
             for side in ("left", "right"):
                 corner = self.model.face.landmark_position(f"cheilion_{side}")[:2]
                 dist = float(np.linalg.norm(np.asarray(inj.site_xy) - corner))
-                if dist < KEEP_OUT_MM:
+                if dist < keep_out:
                     out.append(f"{shot.where}: the site is {dist:.0f} mm from the {side} commissure; keep perioral "
-                               f"toxin >= {KEEP_OUT_MM:.0f} mm away (Hexsel) to spare the smile muscles")
+                               f"toxin >= {keep_out:.0f} mm away (Hexsel) to spare the smile muscles")
         for side in ("left", "right"):
             dao = sum(i.delivered(self.territories)[ids.index(f"dao_{side}")] for _, i in planned)
             dli = sum(i.delivered(self.territories)[ids.index(f"dli_{side}")] for _, i in planned)
-            if dao > 0.25 and dli > DLI_SHARE_LIMIT * dao:
-                out.append(f"the {side} DLI gets {dli:.1f} U against {dao:.1f} U for the {side} DAO (more than 20 % "
-                           "of the DAO's dose; units as if injected into each muscle): risk of a lower-lip drop on "
-                           "that side; inject more laterally and superficially")
+            if dao > rules.placement.dli_check_min_dao_u and dli > dli_share * dao:
+                out.append(f"the {side} DLI gets {dli:.1f} U against {dao:.1f} U for the {side} DAO (more than "
+                           f"{100 * dli_share:g} % of the DAO's dose; units as if injected into each muscle): risk of "
+                           "a lower-lip drop on that side; inject more laterally and superficially")
         if planned:
             days = np.arange(0.0, 181.0, 1.0)
             loss = 1.0 - self.force_factor(days, [i for _, i in planned]).min(axis=0)
+            limit = rules.effects.side_effect_loss
             for m, mid in enumerate(ids):
-                if mid.rsplit("_", 1)[0] in SMILE_MUSCLES and loss[m] > SMILE_LOSS_LIMIT:
-                    out.append(f"{mid} loses up to {loss[m]:.0%} of its force (> 30 %): the smile on that side "
-                               "may weaken or narrow")
+                if base_name(mid) in rules.effects.smile_elevators and loss[m] > limit:
+                    out.append(f"{mid} loses up to {loss[m]:.0%} of its force (> {100 * limit:g} %): the smile on "
+                               "that side may weaken or narrow")
         return out
 
     # -- day axis ------------------------------------------------------------

@@ -27,11 +27,11 @@ class TissueParameters:
 
     @classmethod
     def default(cls) -> "TissueParameters":
-        data = bundled("tissue")
+        data = bundled.tissue()
         return cls(
-            membrane_stiffness=float(data["skin"]["membrane_stiffness_n_per_mm"]),
-            soft_anchoring=float(data["anchoring"]["soft_n_per_mm3"]),
-            bone_anchoring=float(data["anchoring"]["bone_n_per_mm3"]),
+            membrane_stiffness=float(data.skin.membrane_stiffness_n_per_mm),
+            soft_anchoring=float(data.anchoring.soft_n_per_mm3),
+            bone_anchoring=float(data.anchoring.bone_n_per_mm3),
         )
 
     def anchoring(self, tie: np.ndarray) -> np.ndarray:

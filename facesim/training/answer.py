@@ -37,7 +37,7 @@ ANSWER_KEYS = ("cause", "plan", "product", "injection", "note")
 
 def paths() -> tuple[str, ...]:
     """Treatment paths an answer may name (facesim/data/training.toml [paths])."""
-    return tuple(bundled("training")["paths"])
+    return tuple(bundled.training().paths)
 
 
 def path_name(text: str) -> str:

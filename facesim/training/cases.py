@@ -36,7 +36,6 @@ CAUSE_ALIASES = {
     "previous injection": "iatrogenic", "previous toxin": "iatrogenic",
     "droop": "tissue", "laxity": "tissue", "balanced": "none", "nothing": "none",
 }
-SMILE_MUSCLES = ("zygomaticus_major", "zygomaticus_minor", "risorius", "levator_anguli_oris")
 
 
 def cause_name(text: str) -> str:
@@ -128,7 +127,7 @@ def bundled_case(name: str) -> TrainingCase:
 
 
 def _uniform(rng: np.random.Generator, key: str) -> float:
-    lo, hi = bundled("training")["generate"][key]
+    lo, hi = getattr(bundled.training().generate, key)
     return round(float(rng.uniform(lo, hi)), 2)
 
 
@@ -160,7 +159,7 @@ def _generated_data(kind: str, rng: np.random.Generator) -> dict:
             history["jaw_propping"] = side
     elif kind == "neurogenic":
         weak = _uniform(rng, "neurogenic_strength")
-        for m in SMILE_MUSCLES:
+        for m in bundled.safety().effects.smile_elevators:
             patient["strength"][f"{m}_{other}"] = weak
         history["sudden_onset"] = True
         for flag in ("eye_closure_difficulty", "other_weakness_or_numbness", "worsening"):

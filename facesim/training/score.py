@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from facesim.datafiles import bundled
+from facesim.datafiles.clinic import TrainingFile
 from facesim.face.names import base_name, split_sided
 from facesim.tissue.model import FaceModel
 from facesim.treatment.pharmacology import site_dose
@@ -38,8 +39,8 @@ SKILLS = ("diagnosis", "dosing", "placement", "safety")
 TISSUE_LIFT_MM = 2.0  # ASSUMPTION: a droop from this size up is a lift's job; below it, filler support
 
 
-def _cfg() -> dict:
-    return bundled("training")
+def _cfg() -> TrainingFile:
+    return bundled.training()
 
 
 def cause_words(cause: str) -> str:
@@ -178,8 +179,8 @@ class CaseEvaluator:
         below = asym < s.threshold_mm
         over = overcorrected(met, self.base.baseline, s.overcorrection_mm)
         extra = self.base.g0 - r.g0  # (K, T, M) force lost to the new shots
-        limit = _cfg()["feedback"]["side_effect_loss"]
-        watched = tuple(_cfg()["feedback"]["complication"])
+        limit = s.side_effect_loss
+        watched = tuple(_cfg().feedback.complication)
         side = {}
         for m, mid in enumerate(self.model.muscle_ids):
             if base_name(mid) in watched and mid not in targets:
@@ -218,9 +219,8 @@ class CaseEvaluator:
 
     def score(self, answer: Answer) -> Result:
         """Score ``answer`` (0-100) with feedback in words and per-skill marks."""
-        w = _cfg()["score"]
-        max_parts = {k: float(w[k]) for k in ("diagnosis", "path", "balance_peak", "balance_followup", "units",
-                                              "complications")}
+        w = _cfg().score
+        max_parts = {k: float(getattr(w, k)) for k in w.PARTS}
         truth = self.case.truth
         feedback = [self._diagnosis_words(answer)]
         diag = 1.0 if answer.cause == truth.cause else 0.0
@@ -239,8 +239,8 @@ class CaseEvaluator:
             parts["balance_followup"] = min(1.0, out.follow / max(ref_follow, 0.05))
             parts["units"] = self._units_part(out.total_u)
             worst = max([out.p_over, *out.side_effects.values()], default=0.0)
-            excess = max(0.0, worst - w["allowed_probability"])
-            parts["complications"] = float(np.clip(1.0 - excess / w["complication_span"], 0.0, 1.0))
+            excess = max(0.0, worst - w.allowed_probability)
+            parts["complications"] = float(np.clip(1.0 - excess / w.complication_span, 0.0, 1.0))
             feedback += self._outcome_words(answer, out, ref)
         else:
             parts.update(balance_peak=1.0, balance_followup=1.0, units=1.0, complications=1.0)
@@ -273,7 +273,7 @@ class CaseEvaluator:
                             f"needs a diagnosis, not toxin. Score 0. {referral}")
         else:
             points = dict.fromkeys(max_parts, 0.0)
-            total = float(_cfg()["score"]["missed_referral"])
+            total = float(_cfg().score.missed_referral)
             skills["safety"] = 0.0
             feedback.append(f"Missed referral: red flags in the history ({flags}); '{answer.plan}' delays the "
                             f"diagnosis. {referral}")
@@ -281,13 +281,13 @@ class CaseEvaluator:
                       self.case.truth, answer, self.reference, self.accepted, safety_failures=failures)
 
     def _units_part(self, total: float) -> float:
-        w = _cfg()["score"]
+        w = _cfg().score
         ref = self.reference_outcome.total_u if self.reference_outcome is not None else 0.0
-        if total <= ref + w["units_slack_u"] * (ref > 0) + 1e-9:
+        if total <= ref + w.units_slack_u * (ref > 0) + 1e-9:
             return 1.0
         if ref <= 0:
             return 0.0
-        return float(np.clip(1.0 - (total / ref - 1.0) / (w["units_zero_at"] - 1.0), 0.0, 1.0))
+        return float(np.clip(1.0 - (total / ref - 1.0) / (w.units_zero_at - 1.0), 0.0, 1.0))
 
     def _skills(self, answer: Answer, parts: dict, out: Outcome | None, failures: list) -> dict:
         skills: dict[str, float | None] = {"diagnosis": 100.0 * parts["diagnosis"], "dosing": None,
@@ -309,12 +309,12 @@ class CaseEvaluator:
 
     @staticmethod
     def _verdict(total: float) -> str:
-        f = _cfg()["feedback"]
-        if total >= f["excellent"]:
+        f = _cfg().feedback
+        if total >= f.excellent:
             return "excellent"
-        if total >= f["good"]:
+        if total >= f.good:
             return "good"
-        if total >= f["fair"]:
+        if total >= f.fair:
             return "fair"
         return "needs work"
 
@@ -333,7 +333,7 @@ class CaseEvaluator:
         return f"Diagnosis: you said {cause_words(answer.cause)}; it is {cause_words(t.cause)}{detail}."
 
     def _path_words(self, answer: Answer, ok: bool) -> str:
-        words = _cfg()["paths"]
+        words = _cfg().paths
         ref = self.reference.plan
         if ref == "inject":
             ref_text = "inject " + ", ".join(f"{s.site.name} {s.units:g} U" for s in self.reference.shots)
@@ -351,7 +351,7 @@ class CaseEvaluator:
         return f"{head}. Reference: {ref_text}.{extra}"
 
     def _outcome_words(self, answer: Answer, out: Outcome, ref: Outcome | None) -> list[str]:
-        s, f = self.settings, _cfg()["feedback"]
+        s, f = self.settings, _cfg().feedback
         med, q10, q90 = out.asym
         untreated = float(np.median(self.base.baseline["asym"][:, self.peak]))
         lines = [f"Balance at week 2: {med:.1f} mm [{q10:.1f}-{q90:.1f}], below the {s.threshold_mm:g} mm noticeable "
@@ -367,16 +367,16 @@ class CaseEvaluator:
                              f"({out.total_u / ref_u - 1:+.0%}).")
             else:
                 lines.append(f"Units: {out.total_u:g} U where the reference gives no toxin.")
-        if out.p_over > f["report_probability"]:
+        if out.p_over > f.report_probability:
             lines.append(f"Over-correction: in {out.p_over:.0%} of samples the other side becomes the stronger one "
                          f"by more than {s.overcorrection_mm:g} mm at week 2. Too much toxin makes the other side "
                          "stand out: start lower and touch up at the week-2 review.")
-        words = f["complication"]
+        words = f.complication
         for mid, p in sorted(out.side_effects.items(), key=lambda kv: -kv[1]):
-            if p > f["report_probability"]:
+            if p > f.report_probability:
                 base, side = split_sided(mid)
                 lines.append(f"Complication ({side} side, {p:.0%} of samples): {words[base]} "
-                             f"({mid} loses > {f['side_effect_loss']:.0%} of its force at week 2).")
+                             f"({mid} loses > {s.side_effect_loss:.0%} of its force at week 2).")
         lines += [f"Safety note: {wn}" for wn in out.warnings]
         if not answer.shots and ref_u > 0:
             lines.append(f"Without toxin the asymmetry stays; the reference gives {ref_u:g} U.")

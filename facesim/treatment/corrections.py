@@ -23,10 +23,6 @@ from facesim.face.mesh import Face
 from facesim.face.names import SIDES
 
 
-def _default(section: str, key: str):
-    return field(default_factory=lambda: float(bundled("corrections")[section][key]))
-
-
 def _finite(name: str, value, low: float | None = None, high: float | None = None, strict: bool = False) -> float:
     ok = value is not None and np.isfinite(value)
     if ok and low is not None:
@@ -69,9 +65,10 @@ class ReEducation:
     start_day: float = 0.0
     stop_day: float | None = None
     adherence: float = 1.0
-    max_gain: float = _default("re_education", "max_gain")
-    tau_days: float = _default("re_education", "tau_days")
-    detraining_tau_days: float = _default("re_education", "detraining_tau_days")
+    max_gain: float = field(default_factory=lambda: bundled.corrections().re_education.max_gain)
+    tau_days: float = field(default_factory=lambda: bundled.corrections().re_education.tau_days)
+    detraining_tau_days: float = field(
+        default_factory=lambda: bundled.corrections().re_education.detraining_tau_days)
 
     def __post_init__(self):
         object.__setattr__(self, "muscle_ids", _muscle_ids(self.muscle_ids))
@@ -119,7 +116,7 @@ class HabitCorrection:
     muscle_ids: tuple[str, ...]
     initial_tone: float
     start_day: float = 0.0
-    tau_days: float = _default("habit", "tau_days")
+    tau_days: float = field(default_factory=lambda: bundled.corrections().habit.tau_days)
 
     def __post_init__(self):
         object.__setattr__(self, "muscle_ids", _muscle_ids(self.muscle_ids))
@@ -153,10 +150,10 @@ class CornerLift:
     side: str
     lift_mm: float
     day: float = 0.0
-    settle_days: float = _default("corner_lift", "settle_days")
-    early_excess: float = _default("corner_lift", "early_excess")
-    swelling_tau_days: float = _default("corner_lift", "swelling_tau_days")
-    swelling_fraction: float = _default("corner_lift", "swelling_fraction")
+    settle_days: float = field(default_factory=lambda: bundled.corrections().corner_lift.settle_days)
+    early_excess: float = field(default_factory=lambda: bundled.corrections().corner_lift.early_excess)
+    swelling_tau_days: float = field(default_factory=lambda: bundled.corrections().corner_lift.swelling_tau_days)
+    swelling_fraction: float = field(default_factory=lambda: bundled.corrections().corner_lift.swelling_fraction)
 
     def __post_init__(self):
         if self.side not in SIDES:

@@ -54,13 +54,13 @@ class FillerClass:
     @classmethod
     def get(cls, name: str) -> "FillerClass":
         """The bundled class ``name``; an unknown name raises InputError with a suggestion."""
-        classes = bundled("fillers")["classes"]
+        classes = bundled.fillers().classes
         if name not in classes:
             hint = get_close_matches(str(name), list(classes), n=1)
             fix = f"did you mean '{hint[0]}'?" if hint else f"use one of: {', '.join(classes)}"
             raise InputError(f"product_class: unknown filler class '{name}'; {fix}")
         fields = cls.__dataclass_fields__
-        return cls(name=name, **{k: float(v) for k, v in classes[name].items() if k in fields})
+        return cls(name=name, **{k: float(v) for k, v in classes[name].values().items() if k in fields})
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,8 @@ class Hyaluronidase:
 
     @classmethod
     def default(cls) -> "Hyaluronidase":
-        data = bundled("fillers")["hyaluronidase"]
-        return cls(**{k: float(data[k]) for k in cls.__dataclass_fields__})
+        data = bundled.fillers().hyaluronidase
+        return cls(**{k: float(getattr(data, k)) for k in cls.__dataclass_fields__})
 
     def remaining(self, t: np.ndarray) -> np.ndarray:
         """Fraction of the HA left, (k,), for days ``t`` since the enzyme (1 before it).

@@ -1,6 +1,6 @@
 """BoNT-A pharmacology: product units, spread to muscles, time course, per-muscle force factor.
 
-Numbers live in ``facesim/data/products.toml`` (sources beside them).
+Numbers live in ``facesim/data/products.toml``, each with its source as data (its table's ``sources``).
 
 Model
 -----
@@ -173,8 +173,8 @@ def _check_depth(depth: str, field: str) -> None:
 def _products() -> dict[str, tuple[str, Product]]:
     """Lower-case name or alias -> (its spelling, product)."""
     out = {}
-    for name, row in bundled("products")["product"].items():
-        p = Product(name=name, **{**row, "aliases": tuple(row.get("aliases", ()))})
+    for name, row in bundled.products().product.items():
+        p = Product(name=name, **row.values())
         out.update({key.lower(): (key, p) for key in (name, *p.aliases)})
     return out
 
@@ -200,8 +200,8 @@ def to_ona_units(units, product_name: str | Product) -> np.ndarray | float:
 @cache
 def bont_params() -> BontParams:
     """The default pharmacodynamic parameters from products.toml."""
-    b = bundled("products")["bont"]
-    flat = {**{k: v for k, v in b.items() if not isinstance(v, dict)}, **b["spread"]}
+    b = bundled.products().bont
+    flat = {**b.values(), **b.spread.values()}
     return BontParams(**{f.name: float(flat[f.name]) for f in fields(BontParams)})
 
 
@@ -209,7 +209,7 @@ def ed50_u(muscle_id: str, sex: str = "female") -> float:
     """ED50 in U of a muscle (side suffix ignored); men get x sex_dose_factor."""
     if sex not in ("female", "male"):
         raise InputError(f"sex must be 'female' or 'male', got {sex!r}")
-    table = bundled("products")["bont"]["ed50_u"]
+    table = bundled.products().bont.ed50_u
     name = base_name(muscle_id)
     if name not in table:
         raise InputError(f"muscle {muscle_id!r} has no ED50 in products.toml; add [bont.ed50_u] {name}")
@@ -217,15 +217,25 @@ def ed50_u(muscle_id: str, sex: str = "female") -> float:
 
 
 def site_dose(muscle_id: str) -> tuple[tuple[float, float], float]:
-    """Typical ``(lo, hi)`` and maximum single-site dose in U for a muscle."""
-    row = bundled("products")["site_dose"].get(base_name(muscle_id))
+    """Typical ``(lo, hi)`` and maximum single-site dose in U for a muscle.
+
+    The one reader of the per-site maximum (safety.toml ``[dose.max_site_u]``): the
+    planner's levels, the scenario's high-dose check and the trainer's read it here.
+    """
+    name = base_name(muscle_id)
+    row, top = bundled.products().site_dose.get(name), bundled.safety().dose.max_site_u.get(name)
     if row is None:
         raise InputError(f"muscle {muscle_id!r} has no [site_dose] in products.toml; add one")
-    return tuple(row["typical_u"]), row["max_u"]
+    if top is None:
+        raise InputError(f"muscle {muscle_id!r} has no maximum in safety.toml [dose.max_site_u]; add {name} = <U>")
+    return row.typical_u, top
 
 
-def injection_volume_ml(units, dilution_ml_per_100u: float = 2.5):
-    """Volume of a shot: ``units`` (vial units) at ``dilution_ml_per_100u`` mL per 100 units."""
+def injection_volume_ml(units, dilution_ml_per_100u: float | None = None):
+    """Volume of a shot (mL): ``units`` (vial units) at ``dilution_ml_per_100u`` mL per 100 units
+    (default products.toml ``[bont] reference_dilution_ml_per_100u``)."""
+    if dilution_ml_per_100u is None:
+        dilution_ml_per_100u = bont_params().reference_dilution_ml_per_100u
     if not dilution_ml_per_100u > 0:
         raise InputError(f"dilution_ml_per_100u must be > 0, got {dilution_ml_per_100u}")
     return _check_units(units, "units") * dilution_ml_per_100u / 100.0
@@ -395,18 +405,20 @@ def force_factor(days, injections, territories, sex: str = "female", ed50_scale=
     return 1.0 - force_loss(total, ed50, p.emax, p.hill_n)
 
 
-def duration_days(days, loss, fraction: float = 0.1):
+def duration_days(days, loss, fraction: float | None = None):
     """First day of ``days`` from which ``loss`` stays below ``fraction`` of its peak ("wears off by").
 
     Parameters
     ----------
     days : (k,) float array, days (increasing)
     loss : (k,) or (k, n) float array, fraction of force lost
+    fraction : float, default products.toml ``[bont] worn_off_fraction`` (0.1)
 
     Returns
     -------
     float or (n,) float array, days; 0 where there is no loss, inf if not below by the last day
     """
+    fraction = bundled.products().bont.worn_off_fraction if fraction is None else fraction
     t, L = np.asarray(days, float), np.asarray(loss, float)
     above = (L >= fraction * L.max(axis=0)) & (L > 0)
     last = np.where(above.any(axis=0), t.size - 1 - np.argmax(above[::-1], axis=0), -1)

@@ -21,7 +21,7 @@ from facesim.anatomy.muscles import PointSpec, TerritorySpec, face_scale
 from facesim.datafiles import bundled
 from facesim.errors import DataError, InputError
 from facesim.face.names import SIDE_SIGN, SIDES, sided
-from facesim.treatment.pharmacology import DEPTHS, Territory
+from facesim.treatment.pharmacology import Territory
 
 
 @dataclass(frozen=True)
@@ -48,17 +48,10 @@ class NamedSite:
 def named_sites() -> dict[str, NamedSite]:
     """All named sites of facesim/data/sites.toml, both sides."""
     out = {}
-    for base, row in bundled("sites")["site"].items():
-        where = f"facesim/data/sites.toml: site.{base}"
-        try:
-            point = PointSpec(row["landmark"], tuple(map(float, row["offset_mm"])))
-            depth, muscle = row.get("depth", "superficial"), row["muscle"]
-        except KeyError as exc:
-            raise DataError(f"{where}: missing key {exc}; see the header of sites.toml") from None
-        if depth not in DEPTHS:
-            raise DataError(f"{where}.depth = {depth!r}; use superficial or deep")
+    for base, row in bundled.sites().site.items():
+        point = PointSpec(row.landmark, tuple(map(float, row.offset_mm)))
         for side in SIDES:
-            out[sided(base, side)] = NamedSite(sided(base, side), sided(muscle, side), point, side, depth)
+            out[sided(base, side)] = NamedSite(sided(base, side), sided(row.muscle, side), point, side, row.depth)
     return out
 
 

@@ -57,20 +57,20 @@ def sample_parameters(n: int, seed: int = 0) -> ParameterSamples:
     """``n`` seeded draws from the ranges in facesim/data/uncertainty.toml."""
     if n < 1:
         raise ValueError("n must be >= 1")
-    r = bundled("uncertainty")["uncertainty"]
+    r = bundled.uncertainty().uncertainty
     rng = np.random.default_rng(seed)
 
     def log_uniform(lo_hi):
         return np.exp(rng.uniform(np.log(lo_hi[0]), np.log(lo_hi[1]), n))
 
     return ParameterSamples(
-        spread=log_uniform(r["spread_factor"]),
-        ed50=log_uniform(r["ed50_factor"]),
-        decay=rng.uniform(*r["decay_factor"], n),
-        emax=rng.uniform(*r["emax"], n),
-        hill_n=rng.uniform(*r["hill_n"], n),
-        patient=rng.uniform(*r["patient_factor"], n),
-        onset_delay_d=rng.uniform(*r["onset_delay_d"], n),
-        rise_tau_d=rng.uniform(*r["rise_tau_d"], n),
-        hold_d=rng.uniform(*r["hold_d"], n),
+        spread=log_uniform(r.spread_factor),
+        ed50=log_uniform(r.ed50_factor),
+        decay=rng.uniform(*r.decay_factor, n),
+        emax=rng.uniform(*r.emax, n),
+        hill_n=rng.uniform(*r.hill_n, n),
+        patient=rng.uniform(*r.patient_factor, n),
+        onset_delay_d=rng.uniform(*r.onset_delay_d, n),
+        rise_tau_d=rng.uniform(*r.rise_tau_d, n),
+        hold_d=rng.uniform(*r.hold_d, n),
     )

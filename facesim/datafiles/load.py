@@ -1,0 +1,193 @@
+"""Reading files: TOML and JSON parsing, and validation into a model with a one-line error.
+
+A pydantic ValidationError never reaches a user: :func:`validate` turns its first error
+into one :class:`~facesim.errors.DataError` line naming the file, the key path and the fix::
+
+    facesim/data/products.toml: [bont] ed50_u: field required; add it with a table of numbers in U
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from facesim.errors import DataError, InputError
+
+M = TypeVar("M", bound=BaseModel)
+
+#: Unit of a value, from how its key ends (the data files name units in their keys).
+UNIT_SUFFIXES = (("_n_per_mm3", "N/mm^3"), ("_n_per_mm", "N/mm"), ("_ml_per_100u", "mL per 100 U"),
+                 ("_mm", "mm"), ("_ml", "mL"), ("_u", "U"), ("_days", "days"), ("_day", "days"), ("_d", "days"),
+                 ("_deg", "degrees"), ("_n", "N"))
+#: Plain words for pydantic's type errors.
+TYPE_WORDS = {"model_type": "expected a table", "dict_type": "expected a table", "mapping_type": "expected a table",
+              "tuple_type": "expected a list", "list_type": "expected a list",
+              "string_type": "expected a text in quotes", "bool_type": "expected true or false",
+              "int_type": "expected a whole number", "int_from_float": "expected a whole number"}
+
+
+def read_toml(path: Path | str) -> dict:
+    """Parse a TOML file; bad syntax or encoding becomes a DataError naming the file."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{path}: not valid TOML ({exc}); fix the syntax at that line") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+
+
+def read_json(path: Path | str):
+    """Parse a user's JSON file; bad syntax or encoding becomes an InputError naming the file."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not valid JSON ({exc}); fix the syntax") from None
+
+
+def validate(model: type[M], data: Any, source: str) -> M:
+    """``data`` (parsed TOML) as a ``model``; any problem is one DataError line naming ``source``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        # An unknown key first: a misspelt key is also a missing one, and the unknown key explains it.
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        raise DataError(f"{source}: {error_line(first, model, data)}") from None
+
+
+def load_file(model: type[M], path: Path | str) -> M:
+    """Read and validate the TOML file at ``path`` as a ``model`` (not cached)."""
+    return validate(model, read_toml(path), str(path))
+
+
+# --------------------------------------------------------------------------- error lines
+
+
+def error_line(err: dict, model: type[BaseModel], data: Any) -> str:
+    """``[table] key: what is wrong; the fix`` for one pydantic error of ``model``."""
+    loc, kind = tuple(err["loc"]), err["type"]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    target = _annotation(model, loc)
+    if kind == "value_error" and _is_model(target):  # a rule of the whole table
+        return f"{_table(loc, data)}: {msg}" if loc else msg
+    if kind == "missing" and loc and isinstance(loc[-1], int):  # a list shorter than its form
+        return f"{_key(loc[:-1], data)}: too few values; write {_expected(_annotation(model, loc[:-1]), loc)}"
+    where = _key(loc, data)
+    if kind == "missing":
+        return f"{where}: field required; add it with {_expected(target, loc)}"
+    if kind == "extra_forbidden":
+        parent = _annotation(model, loc[:-1])
+        names = list(parent.model_fields) if _is_model(parent) else []
+        near = get_close_matches(str(loc[-1]), names, n=1)
+        fix = f"did you mean '{near[0]}'?" if near else f"remove it (known keys: {', '.join(names)})"
+        return f"{where}: unknown key; {fix}"
+    if kind == "value_error":
+        return f"{where}: {msg}; write {_expected(target, loc)}"
+    got = f", got {err['input']!r}" if "input" in err else ""
+    if kind in TYPE_WORDS:
+        return f"{where}: {TYPE_WORDS[kind]}{got}; write {_expected(target, loc)}"
+    return f"{where}: {msg}{got}; write {_expected(target, loc)}"
+
+
+def _is_model(t) -> bool:
+    return isinstance(t, type) and issubclass(t, BaseModel)
+
+
+def _strip(t):
+    """The type under Annotated[...] and ``X | None``."""
+    while True:
+        if get_origin(t) is Annotated:
+            t = get_args(t)[0]
+            continue
+        rest = [a for a in get_args(t) if a is not type(None)]
+        if get_origin(t) not in (typing.Union, types.UnionType) or len(rest) != 1:
+            return t
+        t = rest[0]
+
+
+def _annotation(model: type[BaseModel], loc: tuple):
+    """The declared type at ``loc`` inside ``model`` (None where it cannot be told)."""
+    t = model
+    for part in loc:
+        t = _strip(t)
+        if _is_model(t):
+            if part not in t.model_fields:
+                return None
+            t = t.model_fields[part].annotation
+            continue
+        origin, args = get_origin(t), get_args(t)
+        if origin in (dict, Mapping):
+            t = args[1]
+        elif origin is tuple and args:
+            t = args[0] if len(args) == 2 and args[1] is Ellipsis else args[min(int(part), len(args) - 1)]
+        else:
+            return None
+    return _strip(t)
+
+
+def _unit(loc: tuple) -> str:
+    for part in reversed([p for p in loc if isinstance(p, str)]):
+        for suffix, unit in UNIT_SUFFIXES:
+            if part.endswith(suffix):
+                return f" in {unit}"
+    return ""
+
+
+def _expected(t, loc: tuple) -> str:
+    """What to write at ``loc``: ``a number in U``, ``a list of 2 numbers in mm``, ..."""
+    t = _strip(t)
+    origin, args = get_origin(t), get_args(t)
+    if t is float:
+        return "a number" + _unit(loc)
+    if t is int:
+        return "a whole number"
+    if t is str:
+        return "a text in quotes"
+    if t is bool:
+        return "true or false"
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in args)
+    if origin is tuple:
+        inner = _expected(args[0], loc)
+        count = "" if len(args) == 2 and args[1] is Ellipsis else f"{len(args)} "
+        return f"a list of {count}{inner.removeprefix('a ').replace('number', 'numbers', 1)}"
+    if origin in (dict, Mapping):
+        inner = _expected(args[1], loc).removeprefix("a ")
+        return f"a table of {inner.replace('number', 'numbers', 1).replace('table (', 'tables (', 1)}"
+    if _is_model(t):
+        return f"a table ({', '.join(k for k in t.model_fields if k not in ('source', 'sources'))})"
+    return "a valid value"
+
+
+def _table(parts: tuple, data: Any) -> str:
+    """``[bont.spread]``, ``[muscle[3] (dli)]``."""
+    text, node, name = "", data, ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else ("." if text else "") + str(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(part, int) and isinstance(node, Mapping) and isinstance(node.get("name"), str):
+            name = f" ({node['name']})"
+    return f"[{text}{name}]"
+
+
+def _key(loc: tuple, data: Any) -> str:
+    """``[table] key`` of an error location (list positions stay with their key: ``emax[1]``)."""
+    last = max((k for k, p in enumerate(loc) if isinstance(p, str)), default=-1)
+    if last < 0:
+        return "".join(f"[{p}]" for p in loc)
+    key = str(loc[last]) + "".join(f"[{p}]" for p in loc[last + 1:])
+    return f"{_table(loc[:last], data)} {key}" if last else key
