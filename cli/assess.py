@@ -59,6 +59,17 @@ def _history(path: Path | None, flags: dict, chewing: Side | None, propping: Sid
     return table
 
 
+def _expressions(items: list[str]) -> list[tuple[str, Path]]:
+    """``--expression NAME=FILE`` values -> (name, file) pairs."""
+    pairs = []
+    for item in items:
+        key, sep, file = item.partition("=")
+        if not sep or not key or not file:
+            raise InputError(f"--expression {item!r}; write NAME=FILE, e.g. frown=frown.txt")
+        pairs.append((key.strip(), Path(file.strip())))
+    return pairs
+
+
 def _row(name: str, metrics) -> SimpleNamespace:
     """A column for cli.demo.metrics_table (it reads .patient.name and .metrics)."""
     return SimpleNamespace(patient=SimpleNamespace(name=name), metrics=metrics)
@@ -94,10 +105,9 @@ def assess(
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
 ) -> None:
     """Measure a patient from rest and smile landmarks, sort the cause of the asymmetry, and calibrate muscle strengths and tones to the measurements."""
+    from facesim.assessment.assess import assess as assess_patient
     from facesim.assessment.landmark_input import Scale, read_landmarks
-    from facesim.assessment.measures import measure
-    from facesim.assessment.patient_fit import fit_patient, patient_toml
-    from facesim.assessment.triage import triage
+    from facesim.assessment.patient_fit import patient_toml
     from facesim.outputs import check_writable, write_text
     from facesim.scenario.history import parse_history
     from facesim.tissue.model import FaceModel
@@ -105,43 +115,31 @@ def assess(
     if out is not None:
         check_writable(out, force)
     scale = Scale(mm_per_px=scale_mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
-    rest_set = read_landmarks(rest, scale)
-    smile_set = read_landmarks(smile, scale)
-    others = {}
-    for item in expression or []:
-        key, sep, file = item.partition("=")
-        if not sep or not key or not file:
-            raise InputError(f"--expression {item!r}; write NAME=FILE, e.g. frown=frown.txt")
-        others[key.strip()] = read_landmarks(Path(file.strip()), scale)
+    rest_set, smile_set = read_landmarks(rest, scale), read_landmarks(smile, scale)  # bad files fail before the model
+    others = {key: read_landmarks(file, scale) for key, file in _expressions(expression or [])}
     flags = dict(sudden_onset=sudden_onset, eye_closure_difficulty=eye_closure_difficulty,
                  other_weakness_or_numbness=other_weakness_or_numbness, worsening=worsening, pain=pain,
                  dental_history=dental_history)
     hist_table = _history(history, flags, chewing_side, jaw_propping, previous_injection or [])
     hist = parse_history(hist_table, where=f"{history}: history" if history else "history")
-
-    measurements = measure(rest_set, smile_set, others)
-    result = triage(measurements, hist, sex.value)
     io = streams()
-    with io.info.status("building the face model..."):
-        model = FaceModel.builtin(vertices)
-    for key in others:
-        model.expressions.get(key)  # unknown expression -> InputError naming the known ones
-    cal = fit_patient(model, rest_set, {"smile": smile_set, **others},
-                      static=result.weight("skeletal_dental") > 0, rest_by_tone=result.primary != "skeletal_dental",
-                      name=name or rest.stem)
-    print_assessment(io.data, measurements, result, cal, rest, smile)
+    with io.info.status("building the face model and fitting the patient..."):
+        found = assess_patient(FaceModel.builtin(vertices), rest_set, smile_set, expressions=others, history=hist,
+                               sex=sex.value, name=name or rest.stem)
+    print_assessment(io.data, found, rest, smile)
     if out is not None:
-        write_text(out, patient_toml(cal, hist, sex=sex.value, vertices=vertices))
+        write_text(out, patient_toml(found.fit, hist, sex=sex.value, vertices=vertices))
         io.wrote(out)
     io.disclaimer()
 
 
-def print_assessment(console, measurements, result, cal, rest: Path, smile: Path) -> None:
+def print_assessment(console, found, rest: Path, smile: Path) -> None:
     """The measurements beside the fitted model, the cause types with reasons, the fit's quality."""
     from rich.table import Table
 
     from facesim.metrics import verdict
 
+    measurements, result, cal = found.measures, found.triage, found.fit
     console.print(f"rest: {escape(rest)}  smile: {escape(smile)}  "
                   f"(inter-pupillary distance {measurements.ipd_mm:.1f} mm)")
     console.print(metrics_table([_row("measured", measurements.corner), _row("calibrated model", cal.predicted)]))

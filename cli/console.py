@@ -63,7 +63,8 @@ class Streams:
     @contextmanager
     def progress(self, step: str) -> Iterator:
         """A transient progress line on stderr; yields ``update(step=None, done=None, total=None)``."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                                   TimeRemainingColumn)
 
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=self.info, transient=True) as bar:

@@ -116,20 +116,44 @@ def train(
       site = "dao_right"   # optional: shift_mm = [lateral, superior, anterior]; target = muscle id
       units = 2.5
     """
-    from facesim.outputs import check_outputs, check_writable, write_json
+    from facesim.outputs import write_json
     from facesim.planning.planner import PlannerSettings
     from facesim.simulation.timeline import build_model
-    from facesim.training.answer import load_answer
-    from facesim.training.cases import bundled_names
     from facesim.training.score import CaseEvaluator
-    from facesim.training.session import add_attempt, attempt_record, case_view, load_log
+    from facesim.training.session import case_view
 
     io = streams()
     if list_cases:
-        for name in bundled_names():
-            io.data.print(name)
-        io.data.print(GENERATED_NAMES)
-        return
+        return print_case_names(io.data)
+    chosen, given, targets = _prepare(case, random_, seed, answer, pictures, out, force, log)
+    with io.info.status("building the face and its response basis..."):
+        model = build_model(chosen.scenario, vertices)
+    print_case(io.data, chosen.name, case_view(model, chosen))
+    if "case.png" in targets:
+        _picture(io, "case (rest, smile)", lambda: _case_picture(model, chosen, targets["case.png"]))
+    with io.info.status("searching the reference conservative plan..."):
+        evaluator = CaseEvaluator(model, chosen, PlannerSettings.default(samples=samples, seed=seed))
+    result = evaluator.score(given if given is not None else prompt_answer())
+    print_result(io.data, result)
+    if "compare.png" in targets and result.outcome is not None and result.reference_outcome is not None:
+        _picture(io, "your plan and the reference, before/after",
+                 lambda: _compare_picture(result, targets["compare.png"]))
+    if "result.json" in targets:
+        io.wrote(write_json(targets["result.json"], result.as_dict()))
+    if log is not None:
+        print_log_summary(io.data, log, _append_to_log(log, result, chosen.seed))
+    io.disclaimer()
+
+
+def _prepare(case, random_, seed, answer, pictures, out, force, log):
+    """The case, the answer file's answer (None: prompts) and the output paths by name, checked before any work.
+
+    Pictures (default: on at prompts, off with an answer file) go to ``out`` or facesim-out/train/<case>;
+    result.json only to ``out``. The log is appended to, so only its place is checked.
+    """
+    from facesim.outputs import check_outputs, check_writable
+    from facesim.training.answer import load_answer
+
     chosen = _choose_case(case, random_, seed)
     show_pictures = pictures if pictures is not None else answer is None
     folder = out if out is not None else Path("facesim-out") / "train" / chosen.name
@@ -138,28 +162,26 @@ def train(
     if log is not None:
         check_writable(log, force=True)  # the log is read, appended to and written back
     given = load_answer(answer) if answer is not None else None
-    settings = PlannerSettings.default(samples=samples, seed=seed)
-    with io.info.status("building the face and its response basis..."):
-        model = build_model(chosen.scenario, vertices)
-    print_case(io.data, chosen.name, case_view(model, chosen))
-    if show_pictures:
-        _picture(io, "case (rest, smile)", lambda: _case_picture(model, chosen, targets["case.png"]))
-    with io.info.status("searching the reference conservative plan..."):
-        evaluator = CaseEvaluator(model, chosen, settings)
-    result = evaluator.score(given if given is not None else prompt_answer())
-    print_result(io.data, result)
-    if show_pictures and result.outcome is not None and result.reference_outcome is not None:
-        from facesim.training.pictures import compare_picture
+    return chosen, given, targets
 
-        _picture(io, "your plan and the reference, before/after",
-                 lambda: compare_picture(result.outcome, result.reference_outcome, targets["compare.png"]))
-    if out is not None:
-        io.wrote(write_json(targets["result.json"], result.as_dict()))
-    if log is not None:
-        updated = add_attempt(load_log(log), attempt_record(result, chosen.seed))
-        write_json(log, updated)
-        print_log_summary(io.data, log, updated["summary"])
-    io.disclaimer()
+
+def _append_to_log(log: Path, result, seed: int | None) -> dict:
+    """Append the attempt to the session log (created if absent); its updated summary."""
+    from facesim.outputs import write_json
+    from facesim.training.session import add_attempt, attempt_record, load_log
+
+    updated = add_attempt(load_log(log), attempt_record(result, seed))
+    write_json(log, updated)
+    return updated["summary"]
+
+
+def print_case_names(console) -> None:
+    """The bundled cases, one a line, then the generated kinds."""
+    from facesim.training.cases import bundled_names
+
+    for name in bundled_names():
+        console.print(name)
+    console.print(GENERATED_NAMES)
 
 
 def print_case(console, name: str, view) -> None:
@@ -193,6 +215,12 @@ def _case_picture(model, case, path: Path) -> Path:
     from facesim.training.pictures import case_picture
 
     return case_picture(ScenarioSimulation(model, case.scenario), path)
+
+
+def _compare_picture(result, path: Path) -> Path:
+    from facesim.training.pictures import compare_picture
+
+    return compare_picture(result.outcome, result.reference_outcome, path)
 
 
 def _picture(io, what: str, make: Callable[[], Path]) -> None:

@@ -117,7 +117,7 @@ def test_data_on_stdout_everything_else_on_stderr_unwrapped(tmp_path):
     flag = [line for line in result.stderr.splitlines() if line.startswith("FLAG:")]
     assert flag and "see a neurologist before any cosmetic treatment" in flag[0]  # one line, not wrapped at 80
     wrote = [line for line in result.stderr.splitlines() if line.startswith("wrote")]
-    assert len(wrote) == 1 and str(tmp_path / "timeline.json") in wrote[0] and str(tmp_path / "timeline.csv") in wrote[0]
+    assert len(wrote) == 1 and all(str(tmp_path / name) in wrote[0] for name in ("timeline.json", "timeline.csv"))
 
 
 def test_train_list_prints_the_bundled_cases_on_stdout():
