@@ -130,14 +130,13 @@ def train(
         model = build_model(chosen.scenario, vertices)
     print_case(io.data, chosen.name, case_view(model, chosen))
     if "case.png" in targets:
-        _picture(io, "case (rest, smile)", lambda: _case_picture(model, chosen, targets["case.png"]))
+        _picture(io, "case (rest, smile)", _case_picture, model, chosen, targets["case.png"])
     with io.info.status("searching the reference conservative plan..."):
         evaluator = CaseEvaluator(model, chosen, PlannerSettings.default(samples=samples, seed=seed))
     result = evaluator.score(given if given is not None else prompt_answer())
     print_result(io.data, result)
     if "compare.png" in targets and result.outcome is not None and result.reference_outcome is not None:
-        _picture(io, "your plan and the reference, before/after",
-                 lambda: _compare_picture(result, targets["compare.png"]))
+        _picture(io, "your plan and the reference, before/after", _compare_picture, result, targets["compare.png"])
     if "result.json" in targets:
         io.wrote(write_json(targets["result.json"], result.as_dict()))
     if log is not None:
@@ -223,9 +222,9 @@ def _compare_picture(result, path: Path) -> Path:
     return compare_picture(result.outcome, result.reference_outcome, path)
 
 
-def _picture(io, what: str, make: Callable[[], Path]) -> None:
-    """Render a picture (its path on stderr); if rendering is not available here, say so and go on without it."""
+def _picture(io, what: str, make: Callable[..., Path], *args) -> None:
+    """Render ``make(*args)`` (its path on stderr); if rendering is not available here, say so and go on without it."""
     try:
-        io.info.print(f"picture, {what}: {escape(make())}")
+        io.info.print(f"picture, {what}: {escape(make(*args))}")
     except (ImportError, RuntimeError, OSError) as exc:
         io.info.print(f"[yellow]pictures skipped[/yellow] ({escape(exc)}); use --no-pictures to skip them")
