@@ -8,24 +8,12 @@ from types import SimpleNamespace
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from facesim import DISCLAIMER
-from facesim.assessment.measures import measure
-from facesim.assessment.patient_fit import fit_patient, patient_toml
-from facesim.datafiles import read_toml
 from facesim.errors import InputError
-from facesim.scenario.history import parse_history
-from facesim.assessment.landmark_input import Scale, read_landmarks
-from facesim.metrics import verdict
-from facesim.tissue.model import FaceModel
-from facesim.outputs import check_writable, write_atomically
-from facesim.face.builtin import DEFAULT_N_VERTICES
-from facesim.assessment.triage import triage
 
+from .console import escape, streams
 from .demo import metrics_table
-from .errors import reports_errors
+from .options import DEFAULT_VERTICES, Vertices
 
 
 class Sex(str, Enum):
@@ -41,6 +29,8 @@ class Side(str, Enum):
 
 def _history(path: Path | None, flags: dict, chewing: Side | None, propping: Side | None,
              injections: list[str]) -> dict:
+    from facesim.datafiles import read_toml
+
     table: dict = {}
     if path is not None:
         data = read_toml(path)
@@ -69,16 +59,26 @@ def _history(path: Path | None, flags: dict, chewing: Side | None, propping: Sid
     return table
 
 
+def _expressions(items: list[str]) -> list[tuple[str, Path]]:
+    """``--expression NAME=FILE`` values -> (name, file) pairs."""
+    pairs = []
+    for item in items:
+        key, sep, file = item.partition("=")
+        if not sep or not key or not file:
+            raise InputError(f"--expression {item!r}; write NAME=FILE, e.g. frown=frown.txt")
+        pairs.append((key.strip(), Path(file.strip())))
+    return pairs
+
+
 def _row(name: str, metrics) -> SimpleNamespace:
     """A column for cli.demo.metrics_table (it reads .patient.name and .metrics)."""
     return SimpleNamespace(patient=SimpleNamespace(name=name), metrics=metrics)
 
 
-@reports_errors
 def assess(
     rest: Annotated[Path, typer.Option(help="Landmarks of the rest photo (68-point text, Emotrics .txt or JSON).")],
     smile: Annotated[Path, typer.Option(help="Landmarks of the smile photo.")],
-    history: Annotated[Optional[Path], typer.Option(help="TOML file with a \\[history] table.")] = None,
+    history: Annotated[Optional[Path], typer.Option(help="TOML file with a [history] table.")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Write the calibrated patient TOML here.")] = None,
     expression: Annotated[Optional[list[str]], typer.Option(
         help="More expressions as NAME=FILE (NAME a model expression, e.g. frown=frown.txt).")] = None,
@@ -101,40 +101,47 @@ def assess(
     jaw_propping: Annotated[Optional[Side], typer.Option(help="History: props the jaw on this side.")] = None,
     previous_injection: Annotated[Optional[list[str]], typer.Option(
         help="History: DAY,SITE,UNITS[,PRODUCT] (DAY negative: days ago); repeat for more.")] = None,
-    vertices: Annotated[int, typer.Option(min=200, help="Resolution of the built-in face.")] = DEFAULT_N_VERTICES,
+    vertices: Vertices = DEFAULT_VERTICES,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
 ) -> None:
     """Measure a patient from rest and smile landmarks, sort the cause of the asymmetry, and calibrate muscle strengths and tones to the measurements."""
+    from facesim.assessment.assess import assess as assess_patient
+    from facesim.assessment.landmark_input import Scale, read_landmarks
+    from facesim.assessment.patient_fit import patient_toml
+    from facesim.outputs import check_writable, write_text
+    from facesim.scenario.history import parse_history
+    from facesim.tissue.model import FaceModel
+
     if out is not None:
         check_writable(out, force)
     scale = Scale(mm_per_px=scale_mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
-    rest_set = read_landmarks(rest, scale)
-    smile_set = read_landmarks(smile, scale)
-    others = {}
-    for item in expression or []:
-        key, sep, file = item.partition("=")
-        if not sep or not key or not file:
-            raise InputError(f"--expression {item!r}; write NAME=FILE, e.g. frown=frown.txt")
-        others[key.strip()] = read_landmarks(Path(file.strip()), scale)
+    rest_set, smile_set = read_landmarks(rest, scale), read_landmarks(smile, scale)  # bad files fail before the model
+    others = {key: read_landmarks(file, scale) for key, file in _expressions(expression or [])}
     flags = dict(sudden_onset=sudden_onset, eye_closure_difficulty=eye_closure_difficulty,
                  other_weakness_or_numbness=other_weakness_or_numbness, worsening=worsening, pain=pain,
                  dental_history=dental_history)
     hist_table = _history(history, flags, chewing_side, jaw_propping, previous_injection or [])
     hist = parse_history(hist_table, where=f"{history}: history" if history else "history")
+    io = streams()
+    with io.info.status("building the face model and fitting the patient..."):
+        found = assess_patient(FaceModel.builtin(vertices), rest_set, smile_set, expressions=others, history=hist,
+                               sex=sex.value, name=name or rest.stem)
+    print_assessment(io.data, found, rest, smile)
+    if out is not None:
+        write_text(out, patient_toml(found.fit, hist, sex=sex.value, vertices=vertices))
+        io.wrote(out)
+    io.disclaimer()
 
-    measurements = measure(rest_set, smile_set, others)
-    result = triage(measurements, hist, sex.value)
-    console = Console()
-    with console.status("building the face model..."):
-        model = FaceModel.builtin(vertices)
-    for key in others:
-        model.expressions.get(key)  # unknown expression -> InputError naming the known ones
-    skeletal = result.weight("skeletal_dental")
-    cal = fit_patient(model, rest_set, {"smile": smile_set, **others},
-                    static=skeletal > 0, rest_by_tone=result.primary != "skeletal_dental",
-                    name=name or rest.stem)
 
-    console.print(f"rest: {rest}  smile: {smile}  (inter-pupillary distance {measurements.ipd_mm:.1f} mm)")
+def print_assessment(console, found, rest: Path, smile: Path) -> None:
+    """The measurements beside the fitted model, the cause types with reasons, the fit's quality."""
+    from rich.table import Table
+
+    from facesim.metrics import verdict
+
+    measurements, result, cal = found.measures, found.triage, found.fit
+    console.print(f"rest: {escape(rest)}  smile: {escape(smile)}  "
+                  f"(inter-pupillary distance {measurements.ipd_mm:.1f} mm)")
     console.print(metrics_table([_row("measured", measurements.corner), _row("calibrated model", cal.predicted)]))
     extra = []
     if measurements.chin_deviation_mm is not None:
@@ -147,19 +154,19 @@ def assess(
 
     console.print("\n[bold]Cause[/bold]")
     if result.referral:
-        console.print(f"[bold red]{result.referral}[/bold red]")
+        console.print(f"[bold red]{escape(result.referral)}[/bold red]")
         console.print("[red]Planning is refused for this patient until a neurologist has seen them.[/red]")
     table = Table(show_header=True)
     table.add_column("cause")
     table.add_column("weight", justify="right")
     table.add_column("reasons")
     for cause in result.causes:
-        table.add_row(cause.words, f"{cause.weight:.2f}", "\n".join(cause.reasons) or "-")
+        table.add_row(escape(cause.words), f"{cause.weight:.2f}", escape("\n".join(cause.reasons) or "-"))
     if result.causes:
         console.print(table)
     for line in result.advice:
         if line != result.referral:
-            console.print(f"- {line}")
+            console.print(f"- {escape(line)}")
 
     console.print("\n[bold]PatientFit[/bold]")
     console.print(f"residuals: rms {cal.residual_rms_mm:.2f} mm, max {cal.residual_max_mm:.2f} mm; "
@@ -173,9 +180,4 @@ def assess(
         console.print(f"static jaw fitted: shift {cal.jaw_shift_mm[0]:+.1f} mm (+ = toward the patient's left), "
                       f"cant {cal.jaw_cant_deg:+.1f} deg (+ = the patient's left side drops)")
     for note in cal.unidentifiable:
-        console.print(f"[dim]cannot tell apart: {note}[/dim]")
-    if out is not None:
-        text = patient_toml(cal, hist, sex=sex.value, vertices=vertices)
-        write_atomically(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        console.print(f"wrote {out}")
-    console.print(f"[dim]{DISCLAIMER}[/dim]")
+        console.print(f"[dim]cannot tell apart: {escape(note)}[/dim]")

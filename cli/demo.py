@@ -6,24 +6,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from facesim import DISCLAIMER
-from facesim.simulation.demo import run_demo
-from facesim.metrics import dominant_side, verdict
-from facesim.tissue.model import FaceModel
-from facesim.outputs import check_writable
-
-from .errors import reports_errors
+from .console import streams
 from .options import DEFAULT_VERTICES, Force, Vertices
 
 
 def _signed(value: float, positive: str, negative: str) -> str:
+    from facesim.metrics import dominant_side
+
     return f"{value:+.2f} ({dominant_side(value, positive, negative)})"
 
 
-def metrics_table(cases) -> Table:
+def metrics_table(cases):
+    """A rich Table of corner metrics, one column per case (each has ``.patient.name`` and ``.metrics``)."""
+    from rich.table import Table
+
+    from facesim.metrics import verdict
+
     table = Table(title="Mouth-corner balance (mm, degrees; L-R = patient's left minus right)")
     table.add_column("measure")
     for case in cases:
@@ -45,24 +44,6 @@ def metrics_table(cases) -> Table:
     return table
 
 
-def demo_panels(model: FaceModel, cases):
-    from facesim.render import FacePanel
-
-    face = model.face
-    ids = {name: face.landmark_index(name) for name in ("cheilion_left", "cheilion_right", "pupil_left", "pupil_right")}
-    panels = []
-    for case in cases:
-        for expression, shape in case.shapes.items():
-            marks = {n: shape[i] for n, i in ids.items() if n.startswith("cheilion")}
-            lines = [
-                (shape[ids["pupil_right"]], shape[ids["pupil_left"]], "dimgray"),
-                (shape[ids["cheilion_right"]], shape[ids["cheilion_left"]], "darkorange"),
-            ]
-            panels.append(FacePanel(shape, f"{case.patient.name}: {expression}", marks, lines))
-    return panels
-
-
-@reports_errors
 def demo(
     out: Annotated[Path, typer.Option(help="PNG to write (rest and smile, both patients).")] = Path(
         "facesim-out/demo.png"
@@ -71,16 +52,20 @@ def demo(
     force: Force = False,
 ) -> None:
     """Simulate rest and smile on the built-in face for a symmetric patient and an over-toned right DAO; print the corner metrics and write a picture."""
+    from facesim.outputs import check_writable
+    from facesim.simulation.demo import run_demo
+    from facesim.tissue.model import FaceModel
+
     check_writable(out, force)
-    console = Console()
-    with console.status("building the face and its response basis..."):
+    io = streams()
+    with io.info.status("building the face and its response basis..."):
         model = FaceModel.builtin(vertices)
         cases = run_demo(model)
-    console.print(f"built-in face: {model.face.n_vertices} vertices, {len(model.muscle_ids)} muscles")
-    console.print(metrics_table(cases))
-    with console.status("rendering..."):
-        from facesim.render import render_panels
+    io.data.print(f"built-in face: {model.face.n_vertices} vertices, {len(model.muscle_ids)} muscles")
+    io.data.print(metrics_table(cases))
+    with io.info.status("rendering..."):
+        from facesim.render.demo_picture import demo_picture
 
-        path = render_panels(model.face, demo_panels(model, cases), out, columns=2)
-    console.print(f"wrote {path}  (rows: patients; columns: rest, smile; patient's R on the viewer's left)")
-    console.print(f"[dim]{DISCLAIMER}[/dim]")
+        path = demo_picture(model, cases, out)
+    io.wrote(f"{path}  (rows: patients; columns: rest, smile; patient's R on the viewer's left)")
+    io.disclaimer()

@@ -1,4 +1,11 @@
-"""The facesim command-line app."""
+"""The facesim command-line app.
+
+Importing this module imports typer and the command modules only; each
+command imports the engine (numpy, scipy, numba, pyvista) when it runs, so
+``facesim --help`` and ``facesim --version`` start fast. Help texts are
+printed as written (no rich markup, so ``[[injection]]`` shows), and every
+error, typer's own included, is one line on stderr (cli/errors.py).
+"""
 
 from __future__ import annotations
 
@@ -10,19 +17,22 @@ from facesim import DISCLAIMER, __version__
 
 from .assess import assess
 from .demo import demo
+from .group import FacesimGroup
+from .mesh import mesh_app
+from .plan import plan
 from .render import render
 from .report import report
 from .simulate import simulate
-from .mesh import mesh_app
-from .plan import plan
 from .train import train
 
 app = typer.Typer(
     name="facesim",
+    cls=FacesimGroup,
     help=f"Simulate how BoNT-A, filler and other corrections shift the balance of the mouth corners.\n\n{DISCLAIMER}",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 

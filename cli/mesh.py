@@ -8,19 +8,34 @@ from typing import Annotated
 
 import typer
 
-from facesim.face.files import landmarks_path, save_face
-from facesim.outputs import check_writable
-from facesim.face.builtin import build_face
-
-from .errors import reports_errors
+from .console import streams
+from .group import FacesimGroup
 from .options import DEFAULT_VERTICES, Force, Vertices
 
 mesh_app = typer.Typer(help="Face meshes: export the built-in face; check and import a patient's scan.",
-                       no_args_is_help=True)
+                       cls=FacesimGroup, no_args_is_help=True, rich_markup_mode=None)
+
+
+def _check_face_outputs(out: Path, force: bool) -> None:
+    """A face file and its landmarks JSON beside it: refuse either if it exists, unless ``force``."""
+    from facesim.face.files import landmarks_path
+    from facesim.outputs import check_outputs
+
+    check_outputs((out, landmarks_path(out)), force)
+
+
+def _save(face, out: Path, note: str, report_lines=()) -> None:
+    """Write the face file and its landmarks; the report on stdout, "wrote ..." on stderr."""
+    from facesim.face.files import save_face
+
+    mesh_path, lm_path = save_face(face, out, note=note)
+    io = streams()
+    for line in report_lines:
+        typer.echo(line)
+    io.wrote(f"{mesh_path} ({face.n_vertices} vertices)", lm_path)
 
 
 @mesh_app.command("export-builtin")
-@reports_errors
 def export_builtin(
     out: Annotated[Path, typer.Option(help="Mesh file to write (.ply, .obj, .stl, .off).")] = Path(
         "meshes/builtin-face.ply"
@@ -29,11 +44,10 @@ def export_builtin(
     force: Force = False,
 ) -> None:
     """Write the built-in procedural face and its landmarks JSON (regenerates meshes/)."""
-    check_writable(out, force)
-    check_writable(landmarks_path(out), force)
-    face = build_face(vertices)
-    mesh_path, lm_path = save_face(face, out, note=f"facesim built-in procedural face, vertices={vertices}")
-    typer.echo(f"wrote {mesh_path} ({face.n_vertices} vertices) and {lm_path}")
+    from facesim.face.builtin import build_face
+
+    _check_face_outputs(out, force)
+    _save(build_face(vertices), out, note=f"facesim built-in procedural face, vertices={vertices}")
 
 
 class Units(str, Enum):
@@ -70,7 +84,6 @@ def _import(mesh: Path, landmarks: Path, units: Units, keep_vertices: str | None
 
 
 @mesh_app.command("check")
-@reports_errors
 def check(
     mesh: MeshFile,
     landmarks: LandmarkFile,
@@ -83,19 +96,7 @@ def check(
         typer.echo(line)
 
 
-def _write(result, out: Path, force: bool, note: str) -> None:
-    from facesim.face.files import save_face
-
-    check_writable(out, force)
-    check_writable(landmarks_path(out), force)
-    mesh_path, lm_path = save_face(result.face, out, note=note)
-    for line in result.report.lines():
-        typer.echo(line)
-    typer.echo(f"wrote {mesh_path} ({result.face.n_vertices} vertices) and {lm_path}")
-
-
 @mesh_app.command("import")
-@reports_errors
 def import_mesh(
     mesh: MeshFile,
     landmarks: LandmarkFile,
@@ -106,12 +107,12 @@ def import_mesh(
     force: Force = False,
 ) -> None:
     """Import a patient's scan: repair, orient to facesim's axes in mm, cut the mouth, write a face file."""
+    _check_face_outputs(out, force)
     result = _import(mesh, landmarks, units, keep_vertices, decimate)
-    _write(result, out, force, note=f"imported from {mesh.name} with landmarks {landmarks.name}")
+    _save(result.face, out, f"imported from {mesh.name} with landmarks {landmarks.name}", result.report.lines())
 
 
 @mesh_app.command("import-ict")
-@reports_errors
 def import_ict_face(
     directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="The ICT-FaceKit folder.")],
     out: Annotated[Path, typer.Option(help="Face file to write, e.g. meshes/ict.ply.")],
@@ -121,12 +122,13 @@ def import_ict_face(
     """Import the ICT-FaceKit neutral face (skin only, its 68 landmarks)."""
     from facesim.scan.ict import import_ict
 
+    _check_face_outputs(out, force)
     result = import_ict(directory, decimate_to=decimate)
-    _write(result, out, force, note="ICT-FaceKit generic neutral face (USC ICT, MIT licence), skin vertices 0-11247")
+    _save(result.face, out, "ICT-FaceKit generic neutral face (USC ICT, MIT licence), skin vertices 0-11247",
+          result.report.lines())
 
 
 @mesh_app.command("calibrate-ict")
-@reports_errors
 def fit_ict(
     directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="The ICT-FaceKit folder.")],
     out: Annotated[Path | None, typer.Option(help="Anatomy file to write (.toml) with the fitted muscles.")] = None,
@@ -138,9 +140,9 @@ def fit_ict(
     force: Force = False,
 ) -> None:
     """Fit zygomaticus major, DAO and DLI placement to ICT's FACS shapes; report angles and field cosines."""
+    from facesim.outputs import check_writable, write_text
     from facesim.scan.facs_fit import accepted_anatomy, anatomy_toml, builtin_acceptance
     from facesim.scan.facs_fit import fit_ict as fit
-    from facesim.outputs import write_atomically
 
     if out is not None:
         check_writable(out, force)
@@ -156,5 +158,5 @@ def fit_ict(
     if out is not None:
         header = ["Anatomy fitted to ICT-FaceKit FACS shapes (facesim mesh calibrate-ict).",
                   f"Fitted muscles kept: {', '.join(kept) or 'none'}.", "Before -> after:"] + lines
-        write_atomically(out, lambda p: p.write_text(anatomy_toml(anatomy, header), encoding="utf-8"))
-        typer.echo(f"wrote {out}")
+        write_text(out, anatomy_toml(anatomy, header))
+        streams().wrote(out)

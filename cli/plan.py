@@ -6,26 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
-from facesim import DISCLAIMER
-from facesim.outputs import check_writable, write_csv, write_json
-from facesim.planning.recommend import PlanResult
-from facesim.planning.planner import PlannerSettings
-from facesim.scenario.case import load_scenario
-from facesim.simulation.timeline import build_model
-
-from .errors import reports_errors
-from .options import Force, VerticesOverride
+from .console import escape, streams
+from .options import Force, VerticesOverride, comma_list, scenario_path
 
 
-def _sites(text: str | None) -> tuple[str, ...] | None:
-    return tuple(s.strip() for s in text.split(",") if s.strip()) if text else None
+def plans_table(report):
+    """A rich Table of a PlanResult's ranked plans (units in U, or mL for filler)."""
+    from rich.table import Table
 
-
-def plans_table(report: PlanResult) -> Table:
     table = Table(title=f"Ranked plans ({report.n_plans:,} evaluated x {report.samples} samples)",
                   caption="asym: at week 2, median [10-90 %] mm; target/over/side: chance of meeting the target, of "
                           "over-correction, of a neighbour muscle losing > 30 %; * misses the target")
@@ -43,11 +32,13 @@ def plans_table(report: PlanResult) -> Table:
     return table
 
 
-def print_report(console: Console, report: PlanResult) -> None:
-    console.print(f"[bold]{report.patient}[/bold]: untreated asymmetry {report.untreated.median:.1f} mm "
+def print_report(console, report) -> None:
+    """The recommendation, its course and staged start, and the ranked plans."""
+    console.print(f"[bold]{escape(report.patient)}[/bold]: untreated asymmetry {report.untreated.median:.1f} mm "
                   f"[{report.untreated.q10:.1f}-{report.untreated.q90:.1f}] at week 2")
     colour = {"plan": "green", "no injection": "cyan"}.get(report.recommendation, "red")
-    console.print(f"[bold {colour}]Recommendation: {report.recommendation}[/bold {colour}] — {report.reason}")
+    console.print(f"[bold {colour}]Recommendation: {report.recommendation}[/bold {colour}] — "
+                  f"{escape(report.reason)}")
     if report.chosen:
         c = report.chosen
         console.print("  " + ", ".join(f"{s}: {u:g} {n}" for s, u, n in zip(c.sites, c.units, c.unit_names))
@@ -66,13 +57,12 @@ def print_report(console: Console, report: PlanResult) -> None:
                       f"asymmetry {st.asymmetry_after_start.median:.1f} mm). If still noticeable "
                       f"({st.p_touch_up_needed:.0%} likely), touch up with {', '.join(f'{u:g} U' for u in st.touch_up_units) or 'nothing'}.")
     console.print(plans_table(report))
-    for w in report.warnings:
-        console.print(f"[yellow]warning:[/yellow] {w}")
 
 
-@reports_errors
 def plan(
-    scenario: Annotated[Path, typer.Argument(help="Scenario or patient TOML (e.g. written by facesim assess).")],
+    scenario: Annotated[Path, typer.Argument(
+        metavar="SCENARIO|PATIENT", help="Scenario or patient TOML (e.g. written by facesim assess), or the name of "
+                                         "a bundled case (facesim train --list).")],
     sites: Annotated[str | None, typer.Option(help="Candidate sites, comma-separated (default: every named site), "
                                                    "e.g. dao_right,dli_right.")] = None,
     max_units: Annotated[float | None, typer.Option(help="Total maximum, ona-equivalent U (default 20).")] = None,
@@ -89,44 +79,27 @@ def plan(
     force: Force = False,
 ) -> None:
     """Explore dose plans under uncertainty and recommend the least toxin that makes the asymmetry stop being noticeable, with a staged start dose and a week-2 review."""
-    from facesim.treatment.pharmacology import product as find_product
+    from facesim.outputs import check_outputs, write_files
+    from facesim.planning.files import plan_file_names, plan_files
+    from facesim.planning.planner import PlannerSettings
     from facesim.planning.recommend import make_plan
+    from facesim.scenario.case import load_scenario
+    from facesim.simulation.timeline import build_model
+    from facesim.treatment.pharmacology import product as find_product
 
-    spec = load_scenario(scenario)
-    settings = PlannerSettings.default(sites=_sites(sites), max_total_u=max_units, max_site_u=max_site_units,
-                                       max_sites=max_sites, step_u=step, samples=samples, seed=seed,
-                                       product=find_product(product).name if product else None, filler=filler or None)
-    names = ["plan.json", "ranked_plans.csv", "tradeoff.csv"] + (["all_plans.csv"] if all_plans else [])
-    targets = [check_writable(out / n, force) for n in names] if out is not None else []
-    console = Console()
-    with console.status("building the face and its response basis..."):
+    targets = check_outputs((out / n for n in plan_file_names(all_plans)), force) if out is not None else []
+    spec = load_scenario(scenario_path(scenario))
+    settings = PlannerSettings.default(sites=comma_list(sites) if sites else None, max_total_u=max_units,
+                                       max_site_u=max_site_units, max_sites=max_sites, step_u=step, samples=samples,
+                                       seed=seed, product=find_product(product).name if product else None,
+                                       filler=filler or None)
+    io = streams()
+    with io.info.status("building the face and its response basis..."):
         model = build_model(spec, vertices)
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task("evaluating plans", total=None)
-        report = make_plan(model, spec, settings,
-                           progress=lambda done, total: bar.update(task, completed=done, total=total))
-    plans, site_names = report.plans, report.site_names
-    print_report(console, report)
+    with io.progress("evaluating plans") as update:
+        result = make_plan(model, spec, settings, progress=lambda done, total: update(done=done, total=total))
+    print_report(io.data, result)
+    io.notes(warnings=result.warnings)
     if targets:
-        payload = report.as_dict()
-        ranked = [{"rank": p.rank, "sites": " + ".join(p.sites),
-                   "amounts": " + ".join(f"{u:g} {n}" for u, n in zip(p.units, p.unit_names)),
-                   "total_u": p.total_u, "feasible": p.feasible, "p_target": p.p_target,
-                   "p_overcorrection": p.p_overcorrection, "p_side_effect": p.p_side_effect,
-                   "asym_median_mm": p.asymmetry_at_peak.median, "asym_q10_mm": p.asymmetry_at_peak.q10,
-                   "asym_q90_mm": p.asymmetry_at_peak.q90, "retreatment_day": p.retreatment_day}
-                  for p in report.ranked]
-        write_json(targets[0], payload)
-        write_csv(targets[1], ranked)
-        write_csv(targets[2], report.tradeoff)
-        if all_plans:
-            rows = [{"site_a": site_names[a] if a >= 0 else "", "amount_a": ua,
-                     "site_b": site_names[b] if b >= 0 else "", "amount_b": ub, "total_toxin_u": t, "p_target": pt,
-                     "p_overcorrection": po, "p_side_effect": ps, "asym_median_mm": md, "asym_q10_mm": lo,
-                     "asym_q90_mm": hi}
-                    for (a, b), (ua, ub), t, pt, po, ps, md, lo, hi in zip(
-                        plans.sites, plans.units, plans.total_u, plans.p_target, plans.p_over, plans.p_side,
-                        plans.median, plans.q10, plans.q90)]
-            write_csv(targets[3], rows)
-        console.print("wrote " + ", ".join(str(t) for t in targets))
-    console.print(f"[dim]{DISCLAIMER}[/dim]")
+        io.wrote(*write_files(targets, plan_files(result, all_plans).values()))
+    io.disclaimer()

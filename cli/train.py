@@ -7,33 +7,16 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.console import Console
 
-from facesim import DISCLAIMER
 from facesim.errors import InputError
-from facesim.outputs import write_json
-from facesim.planning.planner import PlannerSettings
-from facesim.simulation.timeline import build_model
-from facesim.training.answer import (
-    Answer,
-    parse_shots,
-    parse_site_text,
-    path_name,
-    paths,
-)
-from facesim.training.cases import (
-    CAUSES,
-    TrainingCase,
-    bundled_names,
-    cause_name,
-    find_case,
-    random_case,
-)
 
-from .errors import reports_errors
+from .console import escape, streams
 from .options import VerticesOverride
 
 T = TypeVar("T")
+GENERATED_NAMES = ("generated: random-<seed>, muscular-<seed>, skeletal-<seed>, habit-<seed>, neurogenic-<seed>, "
+                   "balanced-<seed>")
+PICTURES = ("case.png", "compare.png")
 SITE_HELP = ("a named site (dao_right), a shifted site (dao_right shift -10,0,0 = 10 mm medial), "
              "a landmark + offset (cheilion_right 4.3,-25,0) or a point (point -31.3,-45,0); empty when done")
 
@@ -41,11 +24,11 @@ SITE_HELP = ("a named site (dao_right), a shifted site (dao_right shift -10,0,0 
 def _ask(prompt: str, parse: Callable[[str], T], default: str | None = None) -> T:
     """Prompt until ``parse`` accepts the text; its InputError is shown and the question asked again."""
     while True:
-        text = typer.prompt(prompt, default=default, show_default=default not in (None, ""))
+        text = typer.prompt(prompt, default=default, show_default=default not in (None, ""), err=True)
         try:
             return parse(text)
         except InputError as exc:
-            typer.echo(f"  {exc}; try again")
+            typer.echo(f"  {exc}; try again", err=True)
 
 
 def _units(text: str) -> float:
@@ -55,17 +38,19 @@ def _units(text: str) -> float:
         raise InputError(f"units {text!r} is not a number; give a dose such as 2.5") from None
 
 
-def prompt_answer() -> Answer:
-    """Ask for the cause, the plan and (for toxin) each shot at prompts; bad entries are asked again."""
+def prompt_answer():
+    """Ask for the cause, the plan and (for toxin) each shot at prompts (on stderr); bad entries are asked again."""
+    from facesim.training.answer import Answer, parse_shots, path_name, paths
+    from facesim.training.cases import CAUSES, cause_name
+    from facesim.treatment.pharmacology import product as find_product
+
     cause = _ask(f"Cause type ({', '.join(CAUSES)})", cause_name)
     plan = _ask(f"Plan ({', '.join(paths())})", path_name)
     if plan != "inject":
         return Answer(cause, plan)
-    from facesim.treatment.pharmacology import product as find_product
-
     prod = _ask("Product", lambda t: find_product(t).name, default="onabotulinumtoxinA")
     shots: list = []
-    typer.echo(f"Sites: {SITE_HELP}.")
+    typer.echo(f"Sites: {SITE_HELP}.", err=True)
     while True:
         site = _ask(f"Injection {len(shots) + 1} site", _site_keys(prod, bool(shots)), default="")
         if site is None:
@@ -76,6 +61,8 @@ def prompt_answer() -> Answer:
 
 
 def _site_keys(prod: str, may_stop: bool) -> Callable[[str], dict | None]:
+    from facesim.training.answer import parse_shots, parse_site_text
+
     def parse(text: str) -> dict | None:
         if not text.strip():
             if may_stop:
@@ -87,13 +74,14 @@ def _site_keys(prod: str, may_stop: bool) -> Callable[[str], dict | None]:
     return parse
 
 
-def _choose_case(case: str | None, random_: bool, seed: int) -> TrainingCase:
+def _choose_case(case: str | None, random_: bool, seed: int):
+    from facesim.training.cases import find_case, random_case
+
     if case and random_:
         raise InputError("give --case NAME or --random, not both")
     return find_case(case) if case else random_case(seed)
 
 
-@reports_errors
 def train(
     case: Annotated[str | None, typer.Option(help="A bundled case (a file stem in scenarios/, or its letter: b, c1), "
                                                   "random-<seed>, or <kind>-<seed> with kind muscular, skeletal, "
@@ -111,6 +99,8 @@ def train(
     out: Annotated[Path | None, typer.Option(file_okay=False, help="Directory for pictures and result.json "
                                                                    "(default for pictures: facesim-out/train/<case>).")]
     = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite result.json and pictures that exist (the log is "
+                                                        "always appended to).")] = False,
     samples: Annotated[int | None, typer.Option(min=1, help="Uncertainty samples (default 200).")] = None,
     vertices: VerticesOverride = None,
     list_cases: Annotated[bool, typer.Option("--list", help="List the bundled cases and exit.")] = False,
@@ -126,69 +116,115 @@ def train(
       site = "dao_right"   # optional: shift_mm = [lateral, superior, anterior]; target = muscle id
       units = 2.5
     """
-    from facesim.training.session import add_attempt, attempt_record, case_view, load_log
-    from facesim.training.answer import load_answer
+    from facesim.outputs import write_json
+    from facesim.planning.planner import PlannerSettings
+    from facesim.simulation.timeline import build_model
     from facesim.training.score import CaseEvaluator
+    from facesim.training.session import case_view
 
-    console = Console()
+    io = streams()
     if list_cases:
-        for name in bundled_names():
-            console.print(name)
-        console.print("generated: random-<seed>, muscular-<seed>, skeletal-<seed>, habit-<seed>, neurogenic-<seed>, "
-                      "balanced-<seed>")
-        return
-    chosen = _choose_case(case, random_, seed)
-    given = load_answer(answer) if answer is not None else None
-    settings = PlannerSettings.default(samples=samples, seed=seed)
-    show_pictures = pictures if pictures is not None else given is None
-    folder = out if out is not None else Path("facesim-out") / "train" / chosen.name
-    with console.status("building the face and its response basis..."):
+        return print_case_names(io.data)
+    chosen, given, targets = _prepare(case, random_, seed, answer, pictures, out, force, log)
+    with io.info.status("building the face and its response basis..."):
         model = build_model(chosen.scenario, vertices)
-    view = case_view(model, chosen)
-    console.print(f"[bold]Case {chosen.name}[/bold] ({view.sex})")
-    for line in view.history:
-        console.print(f"  history: {line}")
-    for line in view.lines():
-        console.print(f"  {line}")
-    if show_pictures:
-        _picture(console, "case (rest, smile)", lambda: _case_picture(model, chosen, folder / "case.png"))
-    with console.status("searching the reference conservative plan..."):
-        evaluator = CaseEvaluator(model, chosen, settings)
+    print_case(io.data, chosen.name, case_view(model, chosen))
+    if "case.png" in targets:
+        _picture(io, "case (rest, smile)", _case_picture, model, chosen, targets["case.png"])
+    with io.info.status("searching the reference conservative plan..."):
+        evaluator = CaseEvaluator(model, chosen, PlannerSettings.default(samples=samples, seed=seed))
     result = evaluator.score(given if given is not None else prompt_answer())
+    print_result(io.data, result)
+    if "compare.png" in targets and result.outcome is not None and result.reference_outcome is not None:
+        _picture(io, "your plan and the reference, before/after", _compare_picture, result, targets["compare.png"])
+    if "result.json" in targets:
+        io.wrote(write_json(targets["result.json"], result.as_dict()))
+    if log is not None:
+        print_log_summary(io.data, log, _append_to_log(log, result, chosen.seed))
+    io.disclaimer()
+
+
+def _prepare(case, random_, seed, answer, pictures, out, force, log):
+    """The case, the answer file's answer (None: prompts) and the output paths by name, checked before any work.
+
+    Pictures (default: on at prompts, off with an answer file) go to ``out`` or facesim-out/train/<case>;
+    result.json only to ``out``. The log is appended to, so only its place is checked.
+    """
+    from facesim.outputs import check_outputs, check_writable
+    from facesim.training.answer import load_answer
+
+    chosen = _choose_case(case, random_, seed)
+    show_pictures = pictures if pictures is not None else answer is None
+    folder = out if out is not None else Path("facesim-out") / "train" / chosen.name
+    names = (["result.json"] if out is not None else []) + (list(PICTURES) if show_pictures else [])
+    targets = dict(zip(names, check_outputs((folder / n for n in names), force)))
+    if log is not None:
+        check_writable(log, force=True)  # the log is read, appended to and written back
+    given = load_answer(answer) if answer is not None else None
+    return chosen, given, targets
+
+
+def _append_to_log(log: Path, result, seed: int | None) -> dict:
+    """Append the attempt to the session log (created if absent); its updated summary."""
+    from facesim.outputs import write_json
+    from facesim.training.session import add_attempt, attempt_record, load_log
+
+    updated = add_attempt(load_log(log), attempt_record(result, seed))
+    write_json(log, updated)
+    return updated["summary"]
+
+
+def print_case_names(console) -> None:
+    """The bundled cases, one a line, then the generated kinds."""
+    from facesim.training.cases import bundled_names
+
+    for name in bundled_names():
+        console.print(name)
+    console.print(GENERATED_NAMES)
+
+
+def print_case(console, name: str, view) -> None:
+    """What the trainee sees of the case: its name and sex, the history in words, the corner measurements."""
+    console.print(f"[bold]Case {escape(name)}[/bold] ({escape(view.sex)})")
+    for line in view.history:
+        console.print(f"  history: {escape(line)}")
+    for line in view.lines():
+        console.print(f"  {escape(line)}")
+
+
+def print_result(console, result) -> None:
+    """The score (0-100) with its verdict and parts, and the feedback."""
     colour = {"excellent": "green", "good": "green", "fair": "yellow"}.get(result.verdict, "red")
     console.print(f"\n[bold {colour}]Score {result.score:g}/100 ({result.verdict})[/bold {colour}]  your answer: "
-                  f"{result.answer.cause}; {result.answer.describe()}")
+                  f"{escape(result.answer.cause)}; {escape(result.answer.describe())}")
     console.print("  " + ", ".join(f"{k} {v:g}/{result.max_parts[k]:g}" for k, v in result.parts.items()))
     for line in result.feedback:
-        console.print(f"- {line}")
-    if show_pictures and result.outcome is not None and result.reference_outcome is not None:
-        from facesim.training.pictures import compare_picture
-
-        _picture(console, "your plan and the reference, before/after",
-                 lambda: compare_picture(result.outcome, result.reference_outcome, folder / "compare.png"))
-    if out is not None:
-        target = write_json(out / "result.json", result.as_dict())
-        console.print(f"wrote {target}")
-    if log is not None:
-        updated = add_attempt(load_log(log), attempt_record(result, chosen.seed))
-        write_json(log, updated)
-        summary = updated["summary"]
-        skills = ", ".join(f"{k} {v['mean']:g}" for k, v in summary["skills"].items() if v["mean"] is not None)
-        console.print(f"log {log}: {summary['attempts']} attempts, mean score {summary['mean_score']:g}; "
-                      f"skills: {skills}; weakest: {summary['weakest_skill']}")
-    console.print(f"[dim]{DISCLAIMER}[/dim]")
+        console.print(f"- {escape(line)}")
 
 
-def _case_picture(model, case: TrainingCase, path: Path) -> Path:
+def print_log_summary(console, log: Path, summary: dict) -> None:
+    """The session log's attempts, mean score and per-skill means."""
+    skills = ", ".join(f"{k} {v['mean']:g}" for k, v in summary["skills"].items() if v["mean"] is not None)
+    console.print(f"log {escape(log)}: {summary['attempts']} attempts, mean score {summary['mean_score']:g}; "
+                  f"skills: {skills}; weakest: {summary['weakest_skill']}")
+
+
+def _case_picture(model, case, path: Path) -> Path:
     from facesim.simulation.timeline import ScenarioSimulation
     from facesim.training.pictures import case_picture
 
     return case_picture(ScenarioSimulation(model, case.scenario), path)
 
 
-def _picture(console: Console, what: str, make: Callable[[], Path]) -> None:
-    """Render a picture; if rendering is not available here, say so and go on without it."""
+def _compare_picture(result, path: Path) -> Path:
+    from facesim.training.pictures import compare_picture
+
+    return compare_picture(result.outcome, result.reference_outcome, path)
+
+
+def _picture(io, what: str, make: Callable[..., Path], *args) -> None:
+    """Render ``make(*args)`` (its path on stderr); if rendering is not available here, say so and go on without it."""
     try:
-        console.print(f"picture, {what}: {make()}")
+        io.info.print(f"picture, {what}: {escape(make(*args))}")
     except (ImportError, RuntimeError, OSError) as exc:
-        console.print(f"[yellow]pictures skipped[/yellow] ({exc}); use --no-pictures to skip them")
+        io.info.print(f"[yellow]pictures skipped[/yellow] ({escape(exc)}); use --no-pictures to skip them")

@@ -13,5 +13,9 @@ class DataError(FacesimError):
     """A bundled or user data file (anatomy, expressions, tissue) is malformed."""
 
 
-class OutputExistsError(FacesimError):
+class OutputError(FacesimError):
+    """An output file cannot be written where it was asked for."""
+
+
+class OutputExistsError(OutputError):
     """An output file already exists and overwriting was not allowed."""

@@ -1,23 +1,52 @@
-"""Writing result files: whole or not at all, and never over a file without --force."""
+"""Writing result files: whole or not at all, and never over a file without --force.
+
+The policy every writing command follows: name all its output files first and
+:func:`check_outputs` them (before any heavy work), then write each with
+:func:`write_file` (or the ``write_*`` helpers), which writes a temporary file
+beside the target and moves it into place. :func:`write_together` does the
+same for a group of files rendered one by one, so either all of them appear
+or none does.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Callable
 
-from facesim.errors import OutputExistsError
+from facesim.errors import OutputError, OutputExistsError
 
 
 def check_writable(path: Path | str, force: bool) -> Path:
-    """Refuse to overwrite an existing ``path`` unless ``force``."""
+    """Refuse to overwrite an existing ``path`` unless ``force``; refuse a place no file can be written.
+
+    Raises OutputExistsError when ``path`` exists and ``force`` is false, and
+    OutputError when ``path`` is a folder, or its nearest existing parent is a
+    file or not writable.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name")
     if path.exists() and not force:
         raise OutputExistsError(f"{path} exists; pass --force to overwrite it or --out to write elsewhere")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"{path}: {parent} is a file, not a folder; give --out a folder path")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{path}: cannot write in {parent} (permission denied); give --out a writable place")
     return path
+
+
+def check_outputs(paths: Iterable[Path | str], force: bool) -> list[Path]:
+    """:func:`check_writable` for each path, in order."""
+    return [check_writable(p, force) for p in paths]
 
 
 def write_atomically(path: Path | str, write: Callable[[Path], object]) -> Path:
@@ -38,6 +67,26 @@ def write_atomically(path: Path | str, write: Callable[[Path], object]) -> Path:
     return path
 
 
+def write_together(paths: list[Path], write: Callable[[list[Path]], object]) -> list[Path]:
+    """Call ``write(staged_paths)`` then move every staged file onto ``paths``: all of them appear or none.
+
+    ``paths`` lie in one folder. The staged paths, with the same names, lie in
+    a hidden folder inside it (so the moves are renames); it is removed afterwards.
+    """
+    paths = [Path(p) for p in paths]
+    folder = paths[0].parent
+    folder.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".facesim-stage-", dir=folder))
+    try:
+        staged = [stage / p.name for p in paths]
+        write(staged)
+        for src, dst in zip(staged, paths):
+            os.replace(src, dst)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return paths
+
+
 def write_csv(path: Path | str, rows: list[dict]) -> Path:
     """Write dict rows (the first row's keys are the columns) whole or not at all."""
     def write(tmp: Path) -> None:
@@ -52,3 +101,23 @@ def write_csv(path: Path | str, rows: list[dict]) -> Path:
 def write_json(path: Path | str, payload: dict) -> Path:
     """Write ``payload`` as indented JSON, whole or not at all."""
     return write_atomically(path, lambda tmp: tmp.write_text(json.dumps(payload, indent=2) + "\n"))
+
+
+def write_text(path: Path | str, text: str) -> Path:
+    """Write ``text`` (UTF-8), whole or not at all."""
+    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_file(path: Path | str, content) -> Path:
+    """Write ``content`` by the file's suffix: ``.json`` as JSON, ``.csv`` as dict rows, else as text."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".json":
+        return write_json(path, content)
+    if suffix == ".csv":
+        return write_csv(path, content)
+    return write_text(path, content)
+
+
+def write_files(paths: Iterable[Path | str], contents: Iterable) -> list[Path]:
+    """:func:`write_file` each content to its path, in order (as many contents as paths)."""
+    return [write_file(p, c) for p, c in zip(paths, contents, strict=True)]

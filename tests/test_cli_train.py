@@ -4,7 +4,7 @@ import json
 
 from typer.testing import CliRunner
 
-from cli.main import app
+from facesim_cli.main import app
 
 FAST = ["--vertices", "3000", "--samples", "40", "--no-pictures"]
 runner = CliRunner()
@@ -33,14 +33,29 @@ def test_answer_file_batch_writes_result_and_appends_to_the_log(tmp_path):
     answer = tmp_path / "answer.toml"
     answer.write_text('cause = "muscular"\n[[injection]]\nsite = "zygomaticus_major_right"\nunits = 8.0\n')
     log = tmp_path / "log.json"
-    for _ in range(2):
+    for again in ([], ["--force"]):  # the second run overwrites result.json, so it needs --force
         result = runner.invoke(app, ["train", "--case", "j", *FAST, "--answer", str(answer), "--log", str(log),
-                                     "--out", str(tmp_path / "out")])
+                                     "--out", str(tmp_path / "out"), *again])
         assert result.exit_code == 0, result.output
     payload = json.loads((tmp_path / "out" / "result.json").read_text())
     assert payload["case"] == "j_plan_overtoned_right_dao" and payload["truth"]["cause"] == "muscular"
     summary = json.loads(log.read_text())["summary"]
     assert summary["attempts"] == 2 and summary["skills"]["placement"]["attempts"] == 2
+    assert "Score" in result.stdout and "wrote" in result.stderr and "wrote" not in result.stdout
+
+
+def test_existing_result_needs_force_and_is_left_unchanged(tmp_path):
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps({"cause": "none", "plan": "no injection"}))
+    out, log = tmp_path / "out", tmp_path / "log.json"
+    args = ["train", "--case", "j", *FAST, "--answer", str(answer), "--log", str(log), "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    before, log_before = (out / "result.json").read_text(), log.read_text()
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2 and refused.stdout == ""
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "result.json exists" in lines[0] and "--force" in lines[0]
+    assert (out / "result.json").read_text() == before and log.read_text() == log_before  # refused before any work
 
 
 def test_same_seed_same_case_and_score(tmp_path):
