@@ -85,7 +85,7 @@ def plan(
     from facesim.planning.recommend import make_plan
     from facesim.scenario.case import load_scenario
     from facesim.simulation.timeline import build_model
-    from facesim.treatment.pharmacology import product as find_product
+    from facesim.treatment.bont import product as find_product
 
     targets = check_outputs((out / n for n in plan_file_names(all_plans)), force) if out is not None else []
     spec = load_scenario(scenario_path(scenario))

@@ -42,7 +42,7 @@ def prompt_answer():
     """Ask for the cause, the plan and (for toxin) each shot at prompts (on stderr); bad entries are asked again."""
     from facesim.training.answer import Answer, parse_shots, path_name, paths
     from facesim.training.cases import CAUSES, cause_name
-    from facesim.treatment.pharmacology import product as find_product
+    from facesim.treatment.bont import product as find_product
 
     cause = _ask(f"Cause type ({', '.join(CAUSES)})", cause_name)
     plan = _ask(f"Plan ({', '.join(paths())})", path_name)

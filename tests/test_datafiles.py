@@ -13,7 +13,7 @@ from facesim.metrics import verdict
 from facesim.planning.planner import PlannerSettings
 from facesim.scenario.case import parse_scenario
 from facesim.simulation.timeline import ScenarioSimulation
-from facesim.treatment.pharmacology import site_dose
+from facesim.treatment.bont import site_dose
 
 DATA = Path(str(resources.files("facesim") / "data"))
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from facesim.planning.recommend import make_plan
 from facesim.planning.planner import PlannerSettings, PlanningProblem, PlanSet, rank
-from facesim.treatment.pharmacology import site_dose
+from facesim.treatment.bont import site_dose
 from facesim.scenario.case import parse_scenario
 from facesim.assessment.triage import PlanningRefused
 

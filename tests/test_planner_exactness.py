@@ -15,7 +15,8 @@ import pytest
 from facesim.planning.planner import PlannerSettings, PlanningProblem
 from facesim.scenario.case import parse_scenario
 from facesim.simulation.timeline import ScenarioSimulation
-from facesim.treatment.pharmacology import bont_params, force_factor
+from facesim.treatment.bont import bont_params
+from facesim.treatment.time_course import force_factor
 from facesim.treatment.shot import Shot
 from facesim.treatment.uncertainty import sample_parameters
 

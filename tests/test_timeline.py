@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from facesim.treatment.filler import displaced_volume_mm3, retention, FillerClass
 from facesim.face.stencil import landmark_stencils
 from facesim.metrics import METRIC_LANDMARKS
-from facesim.treatment.pharmacology import bont_params, duration_days
+from facesim.treatment.bont import bont_params
+from facesim.treatment.time_course import duration_days
 from facesim.scenario.case import parse_scenario
 from facesim.treatment.sites import muscle_territories, site_target
 from facesim.treatment.corrections import jaw_weight

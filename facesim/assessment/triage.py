@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facesim.treatment import pharmacology as ph
+from facesim.treatment.bont import bont_params, ed50_u, to_ona_units
+from facesim.treatment.time_course import duration_days, effective_dose, force_loss
 from facesim.assessment.measures import Measurements
 from facesim.datafiles import bundled
 from facesim.errors import FacesimError, InputError
@@ -112,16 +113,16 @@ def _wear_off(inj: Shot, sex: str) -> WearOff | None:
     days_ago = -inj.day
     if days_ago < 0 or days_ago >= cfg.window_days:
         return None
-    units = float(ph.to_ona_units(inj.units, inj.product))
+    units = float(to_ona_units(inj.units, inj.product))
     try:
-        ed50 = ph.ed50_u(inj.site.name, sex)
+        ed50 = ed50_u(inj.site.name, sex)
     except InputError:  # a named site without its own ED50: use the median perioral muscle
         ed50 = float(np.median(list(bundled.products().bont.ed50_u.values())))
     t = np.arange(0.0, 730.0, 1.0)
-    p = ph.bont_params()
-    loss = ph.force_loss(ph.effective_dose(units, t, inj.product), ed50, p.emax, p.hill_n)
-    now = float(ph.force_loss(ph.effective_dose(units, np.array([days_ago]), inj.product), ed50, p.emax, p.hill_n)[0])
-    duration = ph.duration_days(t, loss)
+    p = bont_params()
+    loss = force_loss(effective_dose(units, t, inj.product), ed50, p.emax, p.hill_n)
+    now = float(force_loss(effective_dose(units, np.array([days_ago]), inj.product), ed50, p.emax, p.hill_n)[0])
+    duration = duration_days(t, loss)
     return WearOff(inj, days_ago, now, float(inj.day + duration))
 
 
@@ -225,7 +226,7 @@ def triage(m: Measurements, history: History = History(), sex: str = "female") -
     wear = tuple(w for w in (_wear_off(inj, sex) for inj in history.previous_injections) if w is not None)
     for w in wear:
         inj = w.injection
-        peak = ph.bont_params().emax
+        peak = bont_params().emax
         scores["iatrogenic"] += cfg.iatrogenic.score * max(w.force_lost_now / peak, 0.25)
         when = (f"it should wear off around day {w.wears_off_day:+.0f} (about {w.wears_off_day / 7:.0f} weeks "
                 "from now); re-assess then" if np.isfinite(w.wears_off_day) and w.wears_off_day > 0

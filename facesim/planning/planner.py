@@ -31,8 +31,10 @@ from facesim.face.names import SIDES
 from facesim.treatment.filler import FillerInjection
 from facesim.tissue.model import FaceModel
 from facesim.planning.search import PlanSearch, PlanSet
-from facesim.treatment.pharmacology import (PlacedShot, effective_dose, ed50_u, force_loss, shot_sigma_mm, site_dose,
-                                            to_ona_units)
+from facesim.treatment.bont import ed50_u, site_dose, to_ona_units
+from facesim.treatment.shot import PlacedShot
+from facesim.treatment.spread import shot_sigma_mm
+from facesim.treatment.time_course import effective_dose, force_loss
 from facesim.scenario.case import Scenario
 from facesim.treatment.sites import named_sites, site_target, unknown_site_message
 from facesim.simulation.timeline import ScenarioSimulation

@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 
 from facesim.tissue.model import FaceModel
-from facesim.treatment.pharmacology import product
+from facesim.treatment.bont import product
 from facesim.planning.planner import PlanItem, PlannerSettings, PlanningProblem, PlanSet, over_pulling_muscles, rank
 from facesim.scenario.case import Scenario
 from facesim.treatment.shot import Shot

@@ -19,7 +19,8 @@ import numpy as np
 from facesim.datafiles import bundled
 from facesim.face.names import base_name
 from facesim.planning.kernel import evaluate_pairs, hill_table
-from facesim.treatment.pharmacology import effective_dose, shot_sigma_mm
+from facesim.treatment.spread import shot_sigma_mm
+from facesim.treatment.time_course import effective_dose
 
 #: A site "reaches" a muscle whose force factor it changes by more than this in some sample and level.
 REACHED_CHANGE = 0.005

@@ -126,7 +126,7 @@ def _mouth_cavity(pv, face: Face, shape: np.ndarray):
 
 def strength_colour(remaining: float) -> tuple[float, float, float]:
     """RGB for a muscle keeping ``remaining`` of its force: green (1) -> yellow (0.55) -> red (0.1 and less)."""
-    from facesim.treatment.pharmacology import bont_params
+    from facesim.treatment.bont import bont_params
 
     loss = float(np.clip((1.0 - remaining) / bont_params().emax, 0.0, 1.0))  # emax: the largest loss BoNT-A gives
     green, yellow, red = np.array([0.15, 0.65, 0.2]), np.array([0.95, 0.8, 0.1]), np.array([0.85, 0.1, 0.1])

@@ -25,7 +25,8 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from facesim.errors import InputError
-from facesim.treatment.pharmacology import injection_volume_ml, product, spread_sigma_mm, to_ona_units
+from facesim.treatment.bont import injection_volume_ml, product, to_ona_units
+from facesim.treatment.spread import spread_sigma_mm
 from facesim.render.panels import FacePanel, InjectionMark, MuscleBand, render_panels
 
 #: View name -> camera turn about the vertical axis (degrees); +35 shows more of the patient's left.

@@ -61,7 +61,7 @@ from facesim.errors import FacesimError, InputError
 from facesim.face.names import SIDE_SIGN, SIDES, side_of
 from facesim.treatment.filler import FillerInjection
 from facesim.scenario.history import History, parse_history
-from facesim.treatment.pharmacology import DEPTHS, bont_params, injection_volume_ml, product, site_dose
+from facesim.treatment.bont import DEPTHS, bont_params, injection_volume_ml, product, site_dose
 from facesim.treatment.shot import Shot, SiteRef
 from facesim.treatment.sites import check_site_name, named_sites
 

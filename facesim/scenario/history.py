@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import math
 
 from facesim.errors import InputError
-from facesim.treatment.pharmacology import product
+from facesim.treatment.bont import product
 from facesim.treatment.shot import Shot, SiteRef
 from facesim.treatment.sites import check_site_name
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from facesim.datafiles import bundled
 from facesim.simulation.timeline import ScenarioSimulation, Timeline
-from facesim.treatment.pharmacology import force_factor
+from facesim.treatment.time_course import force_factor
 from facesim.treatment.uncertainty import sample_parameters
 
 FOLLOW_UP_DAYS = np.arange(0.0, 181.0)  # daily, 0-180

@@ -4,7 +4,7 @@ The model is linear, so a day's shape is
 
 ``u(e, t) = sum_m F_max,m * g_m(t) * (tone_m * tau_m(t) + a_e,m * s_m(t)) * B_m + sum_j c_j(t) * S_j``
 
-with ``g`` the BoNT-A force factor (facesim.treatment.pharmacology), ``tau`` and ``s`` the
+with ``g`` the BoNT-A force factor (facesim.treatment), ``tau`` and ``s`` the
 patient's tone and strength multipliers (habit correction and re-education
 change them over time), ``B`` the muscle basis and ``S_j`` static fields: filler
 (``c`` = apparent volume, mL), corner lift (``c`` = lift, mm) and the skeletal
@@ -24,7 +24,8 @@ from facesim.face.names import base_name
 from facesim.metrics import METRIC_LANDMARKS, CornerMetrics, corner_metrics, dominant_side, verdict
 from facesim.treatment.corrections import SkeletalAsymmetry
 from facesim.tissue.model import FaceModel
-from facesim.treatment.pharmacology import PlacedShot, force_factor
+from facesim.treatment.shot import PlacedShot
+from facesim.treatment.time_course import force_factor
 from facesim.scenario.case import Scenario, check_site_dose
 from facesim.treatment.shot import Shot
 from facesim.treatment.sites import muscle_territories

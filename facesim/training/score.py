@@ -24,7 +24,7 @@ from facesim.datafiles import bundled
 from facesim.datafiles.clinic import TrainingFile
 from facesim.face.names import base_name, split_sided
 from facesim.tissue.model import FaceModel
-from facesim.treatment.pharmacology import site_dose
+from facesim.treatment.bont import site_dose
 from facesim.planning.recommend import PlanResult, make_plan
 from facesim.planning.planner import PlannerSettings, PlanningProblem, overcorrected
 from facesim.scenario.case import Scenario

@@ -1,7 +1,7 @@
 """Delivered BoNT-A doses for many shots and uncertainty samples at once.
 
 A shot's delivered dose to muscle m is ``units * share_m(site, sigma) / ref_m(sigma)``
-(pharmacology, rule 3). For fixed sites the ratio depends only on the spread
+(facesim.treatment.spread, rule 2). For fixed sites the ratio depends only on the spread
 width sigma, so it is tabulated once on a geometric sigma grid and interpolated
 in log(sigma): a thousand plans times two hundred spread samples cost a lookup,
 not a quadrature each.
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from facesim.treatment.pharmacology import BontParams, _shares, bont_params
+from facesim.treatment.bont import BontParams, bont_params
+from facesim.treatment.spread import _shares
 
 SIGMA_GRID_MM = np.geomspace(0.5, 40.0, 96)
 _LOG_STEP = np.log(SIGMA_GRID_MM[1] / SIGMA_GRID_MM[0])

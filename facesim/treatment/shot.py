@@ -3,7 +3,7 @@
 :class:`Shot` describes a shot the way a clinician writes it (a site, units of a
 product, a day); :meth:`Shot.place` resolves it on a face once: site ->
 position and depth -> ona-equivalent units -> the per-muscle delivered dose
-(:class:`~facesim.treatment.pharmacology.PlacedShot`).
+(:class:`PlacedShot`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,62 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from facesim.face.names import SIDE_SIGN, side_of
-from facesim.treatment.pharmacology import PlacedShot, bont_params, injection_volume_ml, to_ona_units
+from facesim.errors import InputError
+from facesim.treatment.bont import BontParams, _check_depth, _check_units, bont_params, injection_volume_ml, to_ona_units
+from facesim.treatment.spread import delivered_dose, shot_sigma_mm
 from facesim.treatment.sites import site_target
+
+
+@dataclass(frozen=True)
+class PlacedShot:
+    """A BoNT-A shot placed on one face (made by :meth:`facesim.treatment.shot.Shot.place`).
+
+    Attributes
+    ----------
+    site_xy : (2,) tuple, mm, frontal-plane injection point
+    units : float, the product's own units
+    product : str
+    day : float, days (negative: before day 0)
+    volume_ml : float or None, mL; None = the units at the reference dilution
+    depth : str, ``superficial`` or ``deep``
+    muscle_id : str or None, the muscle aimed at (None: the one it mostly reaches)
+    """
+
+    site_xy: tuple[float, float]
+    units: float
+    product: str = "onabotulinumtoxinA"
+    day: float = 0.0
+    volume_ml: float | None = None
+    depth: str = "superficial"
+    muscle_id: str | None = None
+
+    def __post_init__(self):
+        _check_units(self.units, "injection units")
+        if self.volume_ml is not None and not self.volume_ml > 0:
+            raise InputError(f"injection volume_ml must be > 0 (or omitted), got {self.volume_ml}")
+        _check_depth(self.depth, "injection depth")
+
+    @property
+    def units_ona(self) -> float:
+        """The dose in onabotulinumtoxinA-equivalent U."""
+        return float(to_ona_units(self.units, self.product))
+
+    def sigma_mm(self, params: BontParams | None = None, spread_scale=1.0):
+        """Spread width of this shot, mm (see :func:`shot_sigma_mm`)."""
+        return shot_sigma_mm(self.units, self.product, self.volume_ml, spread_scale, params)
+
+    def delivered(self, territories, params: BontParams | None = None) -> np.ndarray:
+        """Delivered dose per territory (n,), centre-equivalent U (facesim.treatment.spread, rule 2); 0 for 0 U."""
+        u = self.units_ona
+        if u == 0:
+            return np.zeros(len(territories))
+        return delivered_dose(u, self.site_xy, float(self.sigma_mm(params)), territories, self.depth, params)
+
+    def target(self, territories) -> str:
+        """The muscle this shot aims at: its own, or else the territory it delivers most to."""
+        if self.muscle_id is not None:
+            return self.muscle_id
+        return territories[int(np.argmax(self.delivered(territories)))].muscle_id
 
 
 @dataclass(frozen=True)

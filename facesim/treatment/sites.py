@@ -1,7 +1,7 @@
 """Where toxin goes on a face: muscle territories and named injection sites.
 
 - :func:`muscle_territories`: each placed muscle's belly as a pharmacology
-  :class:`~facesim.treatment.pharmacology.Territory` (a capsule in the frontal plane), from
+  :class:`~facesim.treatment.Territory` (a capsule in the frontal plane), from
   the ``territory`` of anatomy.toml.
 - :func:`named_sites`: the clinic's injection points (facesim/data/sites.toml),
   e.g. ``dao_right``: mid-pupillary line, ~13 mm above the mandibular border.
@@ -21,7 +21,7 @@ from facesim.anatomy.muscles import PointSpec, TerritorySpec, face_scale
 from facesim.datafiles import bundled
 from facesim.errors import DataError, InputError
 from facesim.face.names import SIDE_SIGN, SIDES, sided
-from facesim.treatment.pharmacology import Territory
+from facesim.treatment.spread import Territory
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ class ParameterSamples:
         """Sample ``k`` as (BontParams, ED50 multiplier), for the per-sample pharmacology functions."""
         from dataclasses import replace
 
-        from facesim.treatment.pharmacology import bont_params
+        from facesim.treatment.bont import bont_params
 
         p = bont_params()
         return replace(p, onset_delay_d=float(self.onset_delay_d[k]), rise_tau_d=float(self.rise_tau_d[k]),

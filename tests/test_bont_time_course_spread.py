@@ -1,4 +1,4 @@
-"""Science checks of facesim.treatment.pharmacology: time course, dose-response, products, spread."""
+"""Science checks of facesim.treatment: time course, dose-response, products, spread."""
 
 import numpy as np
 import pytest
@@ -6,23 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facesim.errors import InputError
-from facesim.treatment.pharmacology import (
-    PlacedShot,
-    Territory,
-    bont_params,
-    delivered_dose,
-    dose_shares,
-    duration_days,
-    ed50_u,
-    effective_dose,
-    force_factor,
-    force_loss,
-    injection_volume_ml,
-    product,
-    site_dose,
-    spread_sigma_mm,
-    to_ona_units,
-)
+from facesim.treatment.bont import bont_params, ed50_u, injection_volume_ml, product, site_dose, to_ona_units
+from facesim.treatment.shot import PlacedShot
+from facesim.treatment.spread import Territory, delivered_dose, dose_shares, spread_sigma_mm
+from facesim.treatment.time_course import duration_days, effective_dose, force_factor, force_loss
 
 DAYS = np.arange(0.0, 400.0, 0.5)
 # Patient's right side (x < 0); medial is +x. DLI medial to and deep to the DAO.
