@@ -359,9 +359,9 @@ def simulated_landmarks(model: FaceModel, patient: Patient, expression: str,
                         names: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
     """Model landmark positions (mm, facesim frame) of ``patient`` in ``expression``, by name.
 
-    Defaults to every name a 68-point iBUG set is built from (landmark_input.IBUG_SOURCE_NAMES).
+    Defaults to every name a 68-point iBUG set is built from (landmark_writing.IBUG_SOURCE_NAMES).
     """
-    from facesim.assessment.landmark_input import IBUG_SOURCE_NAMES
+    from facesim.assessment.landmark_writing import IBUG_SOURCE_NAMES
 
     names = tuple(names or IBUG_SOURCE_NAMES)
     pos = model.landmark_positions(model.forces(patient, expression), names)
