@@ -3,8 +3,9 @@
 import numpy as np
 
 from facesim.assessment.patient_fit import simulated_landmarks
-from facesim.assessment.landmark_input import (Scale, facesim_to_image, ibug_from_named, mirror_ibug, raw_from_ibug,
-                                    to_landmark_set)
+from facesim.assessment.landmark_formats import raw_from_ibug
+from facesim.assessment.landmark_input import Scale, to_landmark_set
+from facesim.assessment.landmark_writing import facesim_to_image, ibug_from_named, mirror_ibug
 
 MM_PER_PX = 0.25
 ORIGIN_PX = (500.0, 400.0)

@@ -10,7 +10,7 @@ import pytest
 import trimesh
 from typer.testing import CliRunner
 
-from facesim.scan.importer import load_imported_face
+from facesim.scan.imported_face import load_imported_face
 from facesim.face.builtin import build_face
 from facesim_cli.main import app
 

@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from facesim.errors import InputError
-from facesim.assessment.landmark_input import (IBUG_MIRROR, Scale, facesim_to_image, ibug_from_named, ibug_text,
-                                    mirror_ibug, raw_from_ibug, read_landmarks, to_landmark_set)
+from facesim.assessment.landmark_formats import raw_from_ibug
+from facesim.assessment.landmark_input import Scale, read_landmarks, to_landmark_set
+from facesim.assessment.landmark_writing import facesim_to_image, ibug_from_named, ibug_text, mirror_ibug
+from facesim.face.ibug68 import IBUG_MIRROR
 from facesim.metrics import METRIC_LANDMARKS
 
 DATA = Path(__file__).parent / "data"

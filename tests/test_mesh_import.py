@@ -10,7 +10,9 @@ import trimesh
 
 from facesim.errors import InputError
 from facesim.face.files import save_face
-from facesim.scan.importer import import_face, load_imported_face, read_mesh
+from facesim.scan.imported_face import load_imported_face
+from facesim.scan.importer import import_face
+from facesim.scan.mesh_files import read_mesh
 from facesim.geometry.repair import check_mesh, merge_coincident_vertices, orient_consistently
 from facesim.tissue.model import FaceModel
 from facesim.anatomy.patient import Patient

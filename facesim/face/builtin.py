@@ -233,34 +233,33 @@ def _sigmoid(v):
     return 0.5 * (1.0 + np.tanh(v))
 
 
-def _build(spacing: float) -> Face:
-    xy_half, tris_half, mouth_row, rows_y, up_ids, slit_pairs = _half_mesh(spacing)
-    xy, faces, mirror = _mirror_half(xy_half, tris_half)
-    n = len(xy)
+def _mouth_sides(y: np.ndarray, mirror: np.ndarray, slit_pairs: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(n,) bool masks (upper_copy, lower_copy, above, below): the mouth row's upper- and lower-lip
+    copies on both halves, and the vertices above / below the mouth (y: (n,) mm)."""
+    copies = np.zeros((2, len(y)), dtype=bool)
+    for k in (0, 1):
+        copies[k, slit_pairs[:, k]] = True
+        copies[k, mirror[slit_pairs[:, k]]] = True
+    upper_copy, lower_copy = copies
+    return upper_copy, lower_copy, (y > MOUTH_Y) | upper_copy, (y < MOUTH_Y) | lower_copy
+
+
+def _landmarks(xy: np.ndarray, mirror: np.ndarray, boundary: np.ndarray, sides: tuple[np.ndarray, ...]) -> dict:
+    """Landmark name -> vertex id, placed on the left side and mirrored (xy: (n, 2) mm design frame;
+    sides: :func:`_mouth_sides`)."""
+    upper_copy, lower_copy, above, below = sides
     x, y = xy[:, 0], xy[:, 1]
-    vertices = np.column_stack([x, y, depth(x, y)])
-
-    lower_copy = np.zeros(n, dtype=bool)
-    lower_copy[slit_pairs[:, 1]] = True
-    lower_copy[mirror[slit_pairs[:, 1]]] = True
-    upper_copy = np.zeros(n, dtype=bool)
-    upper_copy[slit_pairs[:, 0]] = True
-    upper_copy[mirror[slit_pairs[:, 0]]] = True
-    slit = lower_copy | upper_copy
-    boundary = _outer_boundary(faces, n, int(np.argmax(y)))
-
-    # Landmarks (left side; the right side is the mirror image).
     mouth = np.isclose(y, MOUTH_Y)
     midline = x == 0.0
-    above, below = (y > MOUTH_Y) | upper_copy, (y < MOUTH_Y) | lower_copy
+    anywhere = np.ones(len(xy), bool)
     left = {
         "cheilion": _nearest(xy, (CHEILION_X, MOUTH_Y), mouth),
-        "pupil": _nearest(xy, PUPIL, np.ones(n, bool)),
-        "endocanthion": _nearest(xy, (17.0, 45.5), np.ones(n, bool)),
-        "exocanthion": _nearest(xy, (45.0, 46.0), np.ones(n, bool)),
-        "alare": _nearest(xy, (15.5, 4.5), np.ones(n, bool)),
-        "zygion": _nearest(xy, (50.0, 26.0), np.ones(n, bool)),
-        "gonion": _nearest(xy, (float(half_width(-36.0)) - 3.0, -36.0), np.ones(n, bool)),
+        "pupil": _nearest(xy, PUPIL, anywhere),
+        "endocanthion": _nearest(xy, (17.0, 45.5), anywhere),
+        "exocanthion": _nearest(xy, (45.0, 46.0), anywhere),
+        "alare": _nearest(xy, (15.5, 4.5), anywhere),
+        "zygion": _nearest(xy, (50.0, 26.0), anywhere),
+        "gonion": _nearest(xy, (float(half_width(-36.0)) - 3.0, -36.0), anywhere),
         "tragus": _nearest(xy, (float(half_width(22.0)), 22.0), boundary),
         "upper_lip": _nearest(xy, (13.5, -14.5), above),
         "lower_lip": _nearest(xy, (13.5, -26.0), below),
@@ -284,25 +283,32 @@ def _build(spacing: float) -> Face:
         pogonion=_nearest(xy, (0.0, -49.0), midline),
         menton=_nearest(xy, (0.0, Y_BOTTOM), midline),
     )
+    return landmarks
 
-    # Regions.
+
+def _regions(x: np.ndarray, y: np.ndarray, boundary: np.ndarray, sides: tuple[np.ndarray, ...]) -> dict:
+    """Named vertex regions of the built-in face (x, y: (n,) mm design frame; sides: :func:`_mouth_sides`)."""
+    upper_copy, lower_copy, above, below = sides
+    mouth = np.isclose(y, MOUTH_Y)
+    slit = lower_copy | upper_copy
     ax = np.abs(x)
     taper = lip_taper(ax)
     bow = 1.0 * (_gauss(ax, 0.0, 5.5, 0.0, 2.8, 1.0) + _gauss(ax, 0.0, -5.5, 0.0, 2.8, 1.0))
     upper_lip = (ax < CHEILION_X) & (y <= MOUTH_Y + (7.5 + bow) * taper + 0.3) & above
     lower_lip = (ax < CHEILION_X) & (y >= MOUTH_Y - 9.0 * taper - 0.3) & below
-    regions = design_regions(x, y, upper_lip, lower_lip, above | (mouth & ~slit), below | (mouth & ~slit), slit,
-                             boundary)
-    tie = design_tie(x, y, boundary)
-    return Face(
-        vertices=vertices,
-        faces=faces.astype(np.int64),
-        landmarks=landmarks,
-        regions=regions,
-        anchoring=tie,
-        mirror=mirror,
-        name="builtin",
-    )
+    return design_regions(x, y, upper_lip, lower_lip, above | (mouth & ~slit), below | (mouth & ~slit), slit,
+                          boundary)
+
+
+def _build(spacing: float) -> Face:
+    xy_half, tris_half, mouth_row, rows_y, up_ids, slit_pairs = _half_mesh(spacing)
+    xy, faces, mirror = _mirror_half(xy_half, tris_half)
+    x, y = xy[:, 0], xy[:, 1]
+    sides = _mouth_sides(y, mirror, slit_pairs)
+    boundary = _outer_boundary(faces, len(xy), int(np.argmax(y)))
+    return Face(vertices=np.column_stack([x, y, depth(x, y)]), faces=faces.astype(np.int64),
+                landmarks=_landmarks(xy, mirror, boundary, sides), regions=_regions(x, y, boundary, sides),
+                anchoring=design_tie(x, y, boundary), mirror=mirror, name="builtin")
 
 
 def design_regions(x, y, upper_lip, lower_lip, above, below, slit, boundary, mouth_x=None, mouth_y=None) -> dict:

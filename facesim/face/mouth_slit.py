@@ -159,7 +159,6 @@ def above_below(vertices: np.ndarray, faces: np.ndarray, mouth: Mouth) -> tuple[
     horizontal through the nearer commissure. The commissures (and lateral
     vertices level with them) belong to both.
     """
-    len(vertices)
     g = edge_graph(vertices, faces)
     d_up = dijkstra(g, indices=mouth.upper, min_only=True)
     d_lo = dijkstra(g, indices=mouth.lower, min_only=True)

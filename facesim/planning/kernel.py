@@ -33,6 +33,7 @@ def hill_table(emax: np.ndarray, hill_n: np.ndarray) -> tuple[np.ndarray, float]
     return np.concatenate([np.zeros((len(emax), 1)), table], axis=1), (TABLE_SIZE - 1) / TABLE_MAX
 
 
+# long kernel: one fused numba loop (plan x sample x shared muscle); split, it would store (plans, K, 8) coordinates
 @njit(parallel=True, cache=True)
 def evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv_ed50, hill_table, table_scale,
                    shared_ids, shared_watched, side_a, side_b, side_limit, baseline, threshold, over_mm,

@@ -11,7 +11,6 @@ otherwise it is skipped with a note saying so.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -25,14 +24,6 @@ from facesim.render.views import VIEWS, day_title, view_azimuth
 MODES = ("months", "rest-smile")
 FRAME_PANEL = (480, 528)   # per panel; 960 x 528 frames are multiples of 16 (MP4 macro blocks)
 FPS = 8
-
-
-@dataclass
-class AnimationResult:
-    """What :func:`animate` wrote (paths) and what it skipped (plain-words notes)."""
-
-    written: list[Path] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
 
 
 def _imageio():
@@ -132,19 +123,3 @@ def write_mp4(path: Path | str, frames: list[np.ndarray], fps: float = FPS) -> P
                 w.append_data(frame)
 
     return write_atomically(Path(path), write)
-
-
-def animate(sim, out_stem: Path | str, mode: str = "months", view: str = "front", day: float = 14.0,
-            mp4: bool = True, progress: Callable[[int, int], None] | None = None) -> AnimationResult:
-    """Render an animation to ``<out_stem>.gif`` (and ``.mp4`` when a writer is installed)."""
-    out_stem = Path(out_stem)
-    frames = render_frames(sim, mode, view, day, progress)
-    result = AnimationResult()
-    result.written.append(write_gif(out_stem.with_suffix(".gif"), frames))
-    if mp4:
-        if mp4_available():
-            result.written.append(write_mp4(out_stem.with_suffix(".mp4"), frames))
-        else:
-            result.skipped.append("MP4 skipped: no ffmpeg writer installed (pip install imageio-ffmpeg); "
-                                  "the GIF was written")
-    return result

@@ -193,6 +193,55 @@ class PanelScene:
         self.plotter.close()
 
 
+def _add_face(pv, plotter, face: Face, panel: FacePanel, colours: np.ndarray, heat_limits):
+    """Add ``panel``'s face mesh in skin colours, or coloured by its heat (mm); returns the mesh."""
+    mesh = _polydata(pv, panel.vertices, face.faces)
+    if panel.heat is None:
+        mesh["rgb"] = colours
+        plotter.add_mesh(mesh, scalars="rgb", rgb=True, smooth_shading=True, specular=0.2)
+    else:
+        mesh["change (mm)"] = panel.heat
+        plotter.add_mesh(mesh, scalars="change (mm)", cmap="YlOrRd", smooth_shading=True, clim=heat_limits,
+                         scalar_bar_args={"vertical": True, "title": "change (mm)", "position_x": 0.86,
+                                          "height": 0.5, "position_y": 0.25, "title_font_size": 12,
+                                          "label_font_size": 10, "color": "black"})
+    return mesh
+
+
+def _add_marks(pv, plotter, panel: FacePanel) -> None:
+    """The panel's marked points (spheres in the side's colour) and reference lines."""
+    for name, point in panel.marks.items():
+        side = "left" if name.endswith("left") else "right"
+        plotter.add_mesh(pv.Sphere(radius=1.3, center=point), color=CORNER_COLOURS[side])
+    for start, end, colour in panel.lines:
+        plotter.add_mesh(pv.Line(start, end), color=colour, line_width=3)
+
+
+def _add_labels(plotter, panel: FacePanel):
+    """The panel's title, the patient's R and L and the note; returns the title's text actor."""
+    title = plotter.add_text(panel.title, position="upper_edge", font_size=11, color="black")
+    plotter.add_text("R", position="left_edge", font_size=18, color="crimson")
+    plotter.add_text("L", position="right_edge", font_size=18, color="royalblue")
+    plotter.add_text("R / L: patient's right / left", position="lower_left", font_size=8, color="dimgray")
+    if panel.note:
+        plotter.add_text(panel.note, position="lower_right", font_size=8, color="dimgray")
+    return title
+
+
+def _aim_camera(plotter, face: Face, azimuth_deg: float, half_height: float) -> None:
+    """A parallel camera on the face from the front (+z), turned ``azimuth_deg`` about the vertical."""
+    centre = face.vertices.mean(axis=0)
+    span = np.ptp(face.vertices[:, 1])
+    plotter.camera_position = [
+        (centre[0], centre[1], centre[2] + 3.2 * span),
+        (centre[0], centre[1], centre[2]),
+        (0.0, 1.0, 0.0),
+    ]
+    plotter.camera.azimuth = azimuth_deg
+    plotter.enable_parallel_projection()
+    plotter.camera.parallel_scale = half_height
+
+
 def build_scene(
     face: Face,
     panels: list[FacePanel],
@@ -208,7 +257,6 @@ def build_scene(
     colours = skin_colours(face)
     heats = [p.heat for p in panels if p.heat is not None]
     heat_limits = (0.0, max(1e-6, max(float(np.max(h)) for h in heats))) if heats else None
-    centre = face.vertices.mean(axis=0)
     span = np.ptp(face.vertices[:, 1])
     # Fit the face's height, or its width (plus the scale bar) in narrow panels.
     half_height = 0.56 * max(span, (np.ptp(face.vertices[:, 0]) + 30.0) * panel_size[1] / panel_size[0])
@@ -218,41 +266,15 @@ def build_scene(
     for k, panel in enumerate(panels):
         plotter.subplot(k // columns, k % columns)
         plotter.set_background("white")
-        mesh = _polydata(pv, panel.vertices, face.faces)
-        if panel.heat is None:
-            mesh["rgb"] = colours
-            plotter.add_mesh(mesh, scalars="rgb", rgb=True, smooth_shading=True, specular=0.2)
-        else:
-            mesh["change (mm)"] = panel.heat
-            plotter.add_mesh(mesh, scalars="change (mm)", cmap="YlOrRd", smooth_shading=True, clim=heat_limits,
-                             scalar_bar_args={"vertical": True, "title": "change (mm)", "position_x": 0.86,
-                                              "height": 0.5, "position_y": 0.25, "title_font_size": 12,
-                                              "label_font_size": 10, "color": "black"})
-        meshes.append(mesh)
+        meshes.append(_add_face(pv, plotter, face, panel, colours, heat_limits))
         cavity = _mouth_cavity(pv, face, panel.vertices)
         plotter.add_mesh(cavity, color=(0.22, 0.06, 0.07))
         cavities.append(cavity)
         _add_overlays(pv, plotter, panel)
         _add_scale_bar(pv, plotter, face)
-        for name, point in panel.marks.items():
-            side = "left" if name.endswith("left") else "right"
-            plotter.add_mesh(pv.Sphere(radius=1.3, center=point), color=CORNER_COLOURS[side])
-        for start, end, colour in panel.lines:
-            plotter.add_mesh(pv.Line(start, end), color=colour, line_width=3)
-        titles.append(plotter.add_text(panel.title, position="upper_edge", font_size=11, color="black"))
-        plotter.add_text("R", position="left_edge", font_size=18, color="crimson")
-        plotter.add_text("L", position="right_edge", font_size=18, color="royalblue")
-        plotter.add_text("R / L: patient's right / left", position="lower_left", font_size=8, color="dimgray")
-        if panel.note:
-            plotter.add_text(panel.note, position="lower_right", font_size=8, color="dimgray")
-        plotter.camera_position = [
-            (centre[0], centre[1], centre[2] + 3.2 * span),
-            (centre[0], centre[1], centre[2]),
-            (0.0, 1.0, 0.0),
-        ]
-        plotter.camera.azimuth = azimuth_deg + panel.azimuth_deg
-        plotter.enable_parallel_projection()
-        plotter.camera.parallel_scale = half_height
+        _add_marks(pv, plotter, panel)
+        titles.append(_add_labels(plotter, panel))
+        _aim_camera(plotter, face, azimuth_deg + panel.azimuth_deg, half_height)
     return PanelScene(plotter, face, meshes, titles, cavities)
 
 

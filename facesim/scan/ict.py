@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from facesim.errors import InputError
-from facesim.scan.importer import ImportResult, import_face, read_obj
+from facesim.scan.importer import ImportResult, import_face
+from facesim.scan.mesh_files import read_obj
 from facesim.tissue.model import FaceModel
 
 NEUTRAL = "generic_neutral_mesh.obj"

@@ -38,7 +38,7 @@ def build_model(scenario: Scenario, vertices: int | None = None) -> FaceModel:
     """The face model a scenario asks for (``vertices`` overrides its resolution)."""
     if scenario.patient.mesh == "builtin":
         return FaceModel.builtin(vertices or scenario.patient.vertices)
-    from facesim.scan.importer import load_imported_face
+    from facesim.scan.imported_face import load_imported_face
 
     return FaceModel(load_imported_face(scenario.patient.mesh))
 

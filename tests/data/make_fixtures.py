@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 from facesim.assessment.patient_fit import simulated_landmarks
-from facesim.assessment.landmark_input import emotrics_text, facesim_to_image, ibug_from_named, ibug_text
+from facesim.assessment.landmark_writing import emotrics_text, facesim_to_image, ibug_from_named, ibug_text
 from facesim.tissue.model import FaceModel
 from facesim.anatomy.patient import Patient
 
