@@ -17,7 +17,7 @@ def test_interactive_answers_on_stdin_with_bad_entries_asked_again(tmp_path):
     assert result.exit_code == 0, result.output
     out = result.output
     assert "did you mean 'muscular'" in out and "unknown site 'foo_right'" in out
-    assert "dose > 0" in out and "not a number" in out
+    assert "expected a number > 0" in out and "not a number" in out
     assert "Score 100/100" in out.replace("\n", " ")
     data = json.loads(log.read_text())
     assert data["summary"]["attempts"] == 1 and data["attempts"][0]["answer"]["injection"][0]["site"] == "dao_right"
@@ -73,4 +73,4 @@ def test_bad_options_are_one_line_errors(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('cause = "muscular"\n[[injection]]\nsite = "dao_right"\nunits = -1\n')
     result = runner.invoke(app, ["train", "--case", "j", *FAST, "--answer", str(bad)])
-    assert result.exit_code == 2 and "dose > 0" in result.output
+    assert result.exit_code == 2 and "units: expected a number > 0" in result.output

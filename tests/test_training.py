@@ -161,7 +161,7 @@ def test_answer_files_toml_and_json(tmp_path):
 
 @pytest.mark.parametrize("data, match", [
     ({"cause": "muscular", "injection": [{"site": "dao_rihgt", "units": 2}]}, "did you mean 'dao_right'"),
-    ({"cause": "muscular", "injection": [{"site": "dao_right", "units": -2}]}, "dose > 0"),
+    ({"cause": "muscular", "injection": [{"site": "dao_right", "units": -2}]}, r"units: expected a number > 0"),
     ({"cause": "muscular", "plan": "inject"}, "at least one"),
     ({"cause": "muscular", "plan": "refer", "injection": [{"site": "dao_right", "units": 2}]}, "takes no"),
     ({"cause": "muscle"}, "cause"),

@@ -31,7 +31,9 @@ UNIT_SUFFIXES = (("_n_per_mm3", "N/mm^3"), ("_n_per_mm", "N/mm"), ("_ml_per_100u
 TYPE_WORDS = {"model_type": "expected a table", "dict_type": "expected a table", "mapping_type": "expected a table",
               "tuple_type": "expected a list", "list_type": "expected a list",
               "string_type": "expected a text in quotes", "bool_type": "expected true or false",
-              "int_type": "expected a whole number", "int_from_float": "expected a whole number"}
+              "int_type": "expected a whole number", "int_from_float": "expected a whole number",
+              "too_short": "expected at least one entry", "greater_than_equal": "expected a larger number",
+              "less_than_equal": "expected a smaller number"}
 
 
 def read_toml(path: Path | str) -> dict:
@@ -55,15 +57,20 @@ def read_json(path: Path | str):
         raise InputError(f"{path}: not valid JSON ({exc}); fix the syntax") from None
 
 
-def validate(model: type[M], data: Any, source: str) -> M:
-    """``data`` (parsed TOML) as a ``model``; any problem is one DataError line naming ``source``."""
+def validate(model: type[M], data: Any, source: str, error: type[Exception] = DataError, dotted: bool = False) -> M:
+    """``data`` (parsed TOML) as a ``model``; any problem is one ``error`` line naming ``source``.
+
+    Bundled data files name a key as ``[table] key``; user files (``dotted``) as ``table[0].key``.
+    """
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         # An unknown key first: a misspelt key is also a missing one, and the unknown key explains it.
         first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        raise DataError(f"{source}: {error_line(first, model, data)}") from None
+        raise error(f"{source}: {error_line(first, model, data, dotted)}") from None
+    except RecursionError:
+        raise error(f"{source}: nested too deeply to read; write the tables flat, as in the examples") from None
 
 
 def load_file(model: type[M], path: Path | str) -> M:
@@ -74,16 +81,17 @@ def load_file(model: type[M], path: Path | str) -> M:
 # --------------------------------------------------------------------------- error lines
 
 
-def error_line(err: dict, model: type[BaseModel], data: Any) -> str:
-    """``[table] key: what is wrong; the fix`` for one pydantic error of ``model``."""
+def error_line(err: dict, model: type[BaseModel], data: Any, dotted: bool = False) -> str:
+    """``[table] key: what is wrong; the fix`` (``table[0].key: ...`` if ``dotted``) for one pydantic error."""
     loc, kind = tuple(err["loc"]), err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
     target = _annotation(model, loc)
+    key = _dotted if dotted else (lambda where: _key(where, data))
     if kind == "value_error" and _is_model(target):  # a rule of the whole table
-        return f"{_table(loc, data)}: {msg}" if loc else msg
+        return f"{_dotted(loc) if dotted else _table(loc, data)}: {msg}" if loc else msg
     if kind == "missing" and loc and isinstance(loc[-1], int):  # a list shorter than its form
-        return f"{_key(loc[:-1], data)}: too few values; write {_expected(_annotation(model, loc[:-1]), loc)}"
-    where = _key(loc, data)
+        return f"{key(loc[:-1])}: too few values; write {_expected(_annotation(model, loc[:-1]), loc)}"
+    where = key(loc)
     if kind == "missing":
         return f"{where}: field required; add it with {_expected(target, loc)}"
     if kind == "extra_forbidden":
@@ -95,6 +103,11 @@ def error_line(err: dict, model: type[BaseModel], data: Any) -> str:
     if kind == "value_error":
         return f"{where}: {msg}; write {_expected(target, loc)}"
     got = f", got {err['input']!r}" if "input" in err else ""
+    if kind == "literal_error":
+        choices = [str(a) for a in get_args(target)] if get_origin(target) is Literal else []
+        near = get_close_matches(str(err.get("input")), choices, n=1)
+        fix = f"did you mean '{near[0]}'?" if near else f"use one of {', '.join(choices)}"
+        return f"{where}: {msg}, got {err.get('input')!r}; {fix}"
     if kind in TYPE_WORDS:
         return f"{where}: {TYPE_WORDS[kind]}{got}; write {_expected(target, loc)}"
     return f"{where}: {msg}{got}; write {_expected(target, loc)}"
@@ -182,6 +195,14 @@ def _table(parts: tuple, data: Any) -> str:
         if isinstance(part, int) and isinstance(node, Mapping) and isinstance(node.get("name"), str):
             name = f" ({node['name']})"
     return f"[{text}{name}]"
+
+
+def _dotted(loc: tuple) -> str:
+    """``injection[0].units``: a user file's key path."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else ("." if text else "") + str(part)
+    return text
 
 
 def _key(loc: tuple, data: Any) -> str:

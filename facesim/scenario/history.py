@@ -24,22 +24,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import math
+from facesim.scenario.schema import HistoryTable, parse_history_table
+from facesim.scenario.sections import previous_shot
+from facesim.treatment.shot import Shot
 
-from facesim.errors import InputError
-from facesim.treatment.bont import product
-from facesim.treatment.shot import Shot, SiteRef
-from facesim.treatment.sites import check_site_name
-
-SIDE_CHOICES = ("none", "left", "right")
-GOALS = ("natural_balance", "change_of_form")
 RED_FLAGS = {
     "sudden_onset": "sudden onset",
     "eye_closure_difficulty": "trouble closing an eye",
     "other_weakness_or_numbness": "other facial weakness or numbness",
     "worsening": "getting worse",
 }
-_BOOL_KEYS = (*RED_FLAGS, "pain", "dental_history")
 
 
 @dataclass(frozen=True)
@@ -61,58 +55,13 @@ class History:
         return [words for key, words in RED_FLAGS.items() if getattr(self, key)]
 
 
+def history_from(table: HistoryTable, where: str = "history") -> History:
+    """A History from a validated ``[history]`` table; ``where`` starts every message."""
+    values = table.model_dump(exclude={"previous_injection"})
+    shots = tuple(previous_shot(e, f"{where}.previous_injection[{k}]") for k, e in enumerate(table.previous_injection))
+    return History(**values, previous_injections=shots)
+
+
 def parse_history(data: dict, where: str = "history") -> History:
-    """Build a History from a TOML table; errors name ``where.key`` and the fix."""
-    known = {*_BOOL_KEYS, "chewing_side", "jaw_propping", "goal", "previous_injection"}
-    for key in data:
-        if key not in known:
-            raise InputError(f"{where}.{key}: unknown key; use one of {', '.join(sorted(known))}")
-    values = {}
-    for key in _BOOL_KEYS:
-        if key in data:
-            if not isinstance(data[key], bool):
-                raise InputError(f"{where}.{key} = {data[key]!r}; use true or false")
-            values[key] = data[key]
-    for key, choices in (("chewing_side", SIDE_CHOICES), ("jaw_propping", SIDE_CHOICES), ("goal", GOALS)):
-        if key in data:
-            if data[key] not in choices:
-                raise InputError(f"{where}.{key} = {data[key]!r}; use one of {', '.join(choices)}")
-            values[key] = data[key]
-    injections = []
-    entries = data.get("previous_injection", [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise InputError(f"{where}.previous_injection: write each entry as a [[history.previous_injection]] table")
-    for k, entry in enumerate(entries):
-        injections.append(_previous_injection(entry, f"{where}.previous_injection[{k}]"))
-    return History(**values, previous_injections=tuple(injections))
-
-
-def _previous_injection(entry: dict, where: str) -> Shot:
-    """One ``[[history.previous_injection]]`` table -> a previous Shot (errors name ``where.key``)."""
-    keys = ("day", "site", "units", "product")
-    for key in entry:
-        if key not in keys:
-            raise InputError(f"{where}.{key}: unknown key; use day, site, units and product")
-    missing = [key for key in keys[:3] if key not in entry]
-    if missing:
-        raise InputError(f"{where}: missing '{missing[0]}'; give day, site and units")
-    for key in ("day", "units"):
-        value = entry[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise InputError(f"{where}.{key} = {value!r}; give a finite number")
-    if not isinstance(entry["site"], str):
-        raise InputError(f"{where}.site = {entry['site']!r}; give a site name in quotes, e.g. \"dao_left\"")
-    units, day = float(entry["units"]), float(entry["day"])
-    if units <= 0:
-        raise InputError(f"{where}.units = {units:g}; use a positive number of units")
-    if day > 0:
-        raise InputError(f"{where}.day = {day:g}; a previous injection is on or before day 0 (use a negative day)")
-    name = entry.get("product", "onabotulinumtoxinA")
-    if not isinstance(name, str):
-        raise InputError(f"{where}.product = {name!r}; give a product name in quotes")
-    try:
-        canonical = product(name).name
-    except InputError as exc:
-        raise InputError(f"{where}.product: {exc}") from None
-    site = check_site_name(entry["site"], f"{where}.site")
-    return Shot(SiteRef(name=site), units, canonical, day, where=where, previous=True)
+    """Build a History from a ``[history]`` TOML table; errors name ``where``, the key and the fix."""
+    return history_from(parse_history_table(data, where), where)

@@ -27,12 +27,14 @@ from difflib import get_close_matches
 from pathlib import Path
 
 from facesim.datafiles import bundled, read_json, read_toml
+from facesim.datafiles.base import Frozen
+from facesim.datafiles.load import validate
 from facesim.errors import FacesimError, InputError
+from facesim.scenario.names import prefixed
 from facesim.scenario.case import parse_scenario
 from facesim.treatment.shot import Shot
 from facesim.training.cases import cause_name
 
-ANSWER_KEYS = ("cause", "plan", "product", "injection", "note")
 
 
 def paths() -> tuple[str, ...]:
@@ -98,31 +100,23 @@ def parse_shots(entries: list, source: str, product: str | None = None) -> tuple
     return parse_scenario({"injection": entries}, source, allow_high_dose=True).planned_injections
 
 
+class AnswerFile(Frozen):
+    """An answer file's shape: the cause, the plan and (for toxin) the shots as scenario [[injection]] tables."""
+
+    cause: str
+    plan: str | None = None
+    product: str | None = None
+    injection: tuple[dict, ...] = ()
+    note: str = ""
+
+
 def parse_answer(data: dict, source: str = "answer") -> Answer:
     """Build an Answer from a parsed TOML/JSON table; errors name ``source``, the key and the fix."""
-    if not isinstance(data, dict):
-        raise InputError(f"{source}: expected a table with cause, plan and [[injection]] entries")
-    for key in data:
-        if key not in ANSWER_KEYS:
-            hint = get_close_matches(key, ANSWER_KEYS, n=1)
-            raise InputError(f"{source}.{key}: unknown key; "
-                             + (f"did you mean '{hint[0]}'?" if hint else f"use one of {', '.join(ANSWER_KEYS)}"))
-    if "cause" not in data:
-        raise InputError(f"{source}: missing 'cause'; add cause = \"muscular\" (or skeletal, habit, neurogenic, ...)")
-    try:
-        cause = cause_name(data["cause"])
-    except InputError as exc:
-        raise InputError(f"{source}.cause: {exc}") from None
-    entries = data.get("injection", [])
-    product = data.get("product")
-    if product is not None and not isinstance(product, str):
-        raise InputError(f"{source}.product = {product!r}; give a product name in quotes")
-    shots = parse_shots(entries, source, product)
-    if "plan" in data:
-        try:
-            plan = path_name(data["plan"])
-        except InputError as exc:
-            raise InputError(f"{source}.plan: {exc}") from None
+    f = validate(AnswerFile, data, source, error=InputError, dotted=True)
+    cause = prefixed(f"{source}: cause", lambda: cause_name(f.cause))
+    shots = parse_shots(list(f.injection), source, f.product)
+    if f.plan is not None:
+        plan = prefixed(f"{source}: plan", lambda: path_name(f.plan))
     elif shots:
         plan = "inject"
     else:
