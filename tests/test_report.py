@@ -10,9 +10,14 @@ import numpy as np
 import pytest
 
 from facesim.errors import InputError
-from facesim.report.pages import (assumption_rows, bont_uncertainty, load_plan,
-                            milestones, report_data, report_html, scenario_with_plan, write_report)
+from facesim.report.content import assumption_rows
+from facesim.report.milestones import milestones
+from facesim.report.page import report_html
+from facesim.report.plan_file import load_plan, scenario_with_plan
+from facesim.report.report_data import report_data
+from facesim.report.write import write_report
 from facesim.scenario.case import load_scenario
+from facesim.simulation.bands import bont_uncertainty
 from facesim.simulation.timeline import ScenarioSimulation
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
