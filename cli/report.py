@@ -24,7 +24,8 @@ def report(
 ) -> None:
     """Write a report: pictures, timeline and plain-language milestones for the patient; metrics, plan, assumptions with sources and uncertainty for the clinician."""
     from facesim.outputs import check_writable
-    from facesim.report.pages import scenario_with_plan, write_report
+    from facesim.report.plan_file import scenario_with_plan
+    from facesim.report.write import write_report
     from facesim.scenario.case import load_scenario
     from facesim.simulation.run import scenario_simulation
 

@@ -50,6 +50,6 @@ def render_before_after(model: FaceModel, scenario: Scenario, days, out: Path | 
 
 def write_report(model: FaceModel, scenario: Scenario, path: Path | str, *, plan: PlanResult | None = None) -> Path:
     """Write the self-contained HTML report of ``scenario`` (with the planner's answer, if given)."""
-    from facesim.report.pages import write_report as write
+    from facesim.report.write import write_report as write
 
     return write(ScenarioSimulation(model, scenario), path, plan=plan)

@@ -5,14 +5,20 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from facesim.errors import InputError
-from facesim.report.pages import (assumption_rows, bont_uncertainty, load_plan,
-                            milestones, report_data, report_html, scenario_with_plan, write_report)
+from facesim.report.content import assumption_rows
+from facesim.report.milestones import milestones
+from facesim.report.page import environment, report_html
+from facesim.report.plan_file import load_plan, scenario_with_plan
+from facesim.report.report_data import report_data
+from facesim.report.write import write_report
 from facesim.scenario.case import load_scenario
+from facesim.simulation.bands import bont_uncertainty
 from facesim.simulation.timeline import ScenarioSimulation
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -122,6 +128,18 @@ def test_html_is_valid_with_pages_images_and_numbers(right_dao):
     assert "dao_right" in words and "3 U onabotulinumtoxinA" in words
     assert "clinical-parameters.md" in words
     assert "http" not in re.sub(r"data:image/png;base64,[^\"]+", "", text)  # nothing to fetch: opens offline
+
+
+def test_html_escapes_what_it_is_given_and_leaves_out_missing_pictures(right_dao):
+    data = report_data(right_dao, n_samples=2)
+    plan = SimpleNamespace(recommendation="<script>alert(1)</script>", reason="fewest U & no side effects",
+                           chosen=None, staged=None, samples=0)
+    text = report_html(data, {"front": PNG_1PX}, plan)
+    p = parse(text)
+    assert "script" not in p.tags and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "fewest U &amp; no side effects" in text
+    assert [i["alt"] for i in p.images] == ["before and after, front view"]
+    assert environment() is environment()  # templates compiled once
 
 
 def test_write_report_embeds_real_pictures(right_dao, tmp_path):

@@ -1,0 +1,47 @@
+"""Write a scenario's report: simulate, render the pictures (facesim.render, imported only here) and
+write the HTML file whole or not at all."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from facesim.report.page import report_html
+from facesim.report.report_data import ReportData, report_data
+from facesim.simulation.bands import N_SAMPLES, SEED
+from facesim.simulation.timeline import ScenarioSimulation
+
+
+def write_report(sim: ScenarioSimulation, path: Path | str, progress=None, n_samples: int = N_SAMPLES,
+                 seed: int = SEED, plan=None) -> Path:
+    """Simulate, render the pictures and write the HTML report to ``path`` (whole or not at all).
+
+    ``progress(step: str)`` is called before each stage, if given; ``plan`` (a PlanResult) adds the
+    planner's answer to the clinician page.
+    """
+    from facesim.outputs import write_atomically
+
+    say = progress or (lambda step: None)
+    say("simulating days 0-180 and the uncertainty samples")
+    data = report_data(sim, n_samples=n_samples, seed=seed)
+    with tempfile.TemporaryDirectory(prefix="facesim-report-") as tmp:
+        images = _pictures(sim, data, Path(tmp), say)
+    text = report_html(data, images, plan)
+    return write_atomically(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def _pictures(sim: ScenarioSimulation, data: ReportData, tmp: Path, say) -> dict[str, bytes]:
+    """The report's pictures as PNG bytes: front, three-quarter, muscles and injections, timeline."""
+    from facesim.render.timeline_plot import plot_timeline
+    from facesim.render.views import render_before_after
+
+    say("rendering the front view")
+    render_before_after(sim, tmp / "front.png", data.picture_days, view="front", overlays=("landmarks",))
+    say("rendering the three-quarter view")
+    render_before_after(sim, tmp / "three_quarter.png", data.picture_days, view="three-quarter",
+                        overlays=("landmarks",))
+    say("rendering the muscles and injections")
+    render_before_after(sim, tmp / "overlays.png", data.picture_days, ("smile",), "front", ("muscles", "injections"))
+    say("plotting the timeline")
+    plot_timeline(sim, tmp / "timeline.png", timeline=data.timeline, uncertainty=data.uncertainty)
+    return {key: (tmp / f"{key}.png").read_bytes() for key in ("front", "three_quarter", "overlays", "timeline")}
