@@ -141,7 +141,8 @@ def fit_ict(
 ) -> None:
     """Fit zygomaticus major, DAO and DLI placement to ICT's FACS shapes; report angles and field cosines."""
     from facesim.outputs import check_writable, write_text
-    from facesim.scan.facs_fit import accepted_anatomy, anatomy_toml, builtin_acceptance
+    from facesim.scan.acceptance import accepted_anatomy, builtin_acceptance
+    from facesim.scan.anatomy_file import anatomy_toml
     from facesim.scan.facs_fit import fit_ict as fit
 
     if out is not None:

@@ -13,13 +13,13 @@ from typer.testing import CliRunner
 from facesim.anatomy.muscles import Anatomy, MuscleSpec, PointSpec
 from facesim.scan.facs_fit import (
     FitBounds,
-    anatomy_toml,
     fit_anatomy_to_facs,
     muscle_parameters,
     parameter_bounds,
     with_parameters,
 )
 from facesim.errors import InputError
+from facesim.scan.anatomy_file import anatomy_toml
 from facesim.tissue.model import FaceModel
 
 ICT = Path(__file__).resolve().parents[1].parent / "shared" / "ict-facekit"  # skipped when absent

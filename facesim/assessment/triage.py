@@ -126,132 +126,144 @@ def _wear_off(inj: Shot, sex: str) -> WearOff | None:
     return WearOff(inj, days_ago, now, float(inj.day + duration))
 
 
-def triage(m: Measurements, history: History = History(), sex: str = "female") -> Triage:
-    """Sort the asymmetry's cause from the measurements and the history answers."""
-    cfg = bundled.triage()
-    c = m.corner
-    scores = dict.fromkeys(CAUSES, 0.0)
-    reasons: dict[str, list[str]] = {k: [] for k in CAUSES}
-    advice: list[str] = []
-    referral = None
-
-    # Neurogenic: history red flags, and a smile with one side barely moving.
-    n = cfg.neurogenic
-    flags = history.red_flags
+def _neurogenic(m: Measurements, history: History, cfg) -> tuple[float, list[str], list[str]]:
+    """History red flags, and a smile with one side barely moving: (score, reasons, flags)."""
+    n, c = cfg.neurogenic, m.corner
+    score, reasons, flags = 0.0, [], list(history.red_flags)
     for flag in flags:
-        scores["neurogenic"] += n.red_flag_score
-        reasons["neurogenic"].append(f"history: {flag} (a red flag for a nerve cause)")
+        score += n.red_flag_score
+        reasons.append(f"history: {flag} (a red flag for a nerve cause)")
     exc = np.array([float(c.excursion_left), float(c.excursion_right)])
     if exc.max() >= n.paralysis_min_excursion_mm and exc.min() < n.paralysis_excursion_ratio * exc.max():
         weak = "left" if exc[0] < exc[1] else "right"
-        scores["neurogenic"] += n.paralysis_score
-        reasons["neurogenic"].append(
-            f"in the smile the {weak} corner barely moves ({exc.min():.1f} mm against {exc.max():.1f} mm): "
-            "a pattern of facial nerve weakness")
-        flags = [*flags, f"the {weak} side barely moves in a smile"]
-    if flags:
-        referral = f"{REFERRAL} ({'; '.join(flags)})."
+        score += n.paralysis_score
+        reasons.append(f"in the smile the {weak} corner barely moves ({exc.min():.1f} mm against {exc.max():.1f} mm): "
+                       "a pattern of facial nerve weakness")
+        flags.append(f"the {weak} side barely moves in a smile")
+    return score, reasons, flags
 
-    # Skeletal / dental: the chin off the midline, a tilted jaw, rest asymmetry that follows it.
-    s = cfg.skeletal
-    skeletal_signs = False
+
+def _skeletal(m: Measurements, history: History, cfg) -> tuple[float, list[str], bool]:
+    """The chin off the midline, a tilted jaw, rest asymmetry that follows it: (score, reasons, signs seen)."""
+    s, c = cfg.skeletal, m.corner
+    score, reasons, signs = 0.0, [], False
     if m.chin_deviation_mm is not None and abs(m.chin_deviation_mm) >= s.chin_deviation_mm:
-        skeletal_signs = True
+        signs = True
         side = "left" if m.chin_deviation_mm > 0 else "right"
-        scores["skeletal_dental"] += abs(m.chin_deviation_mm) / s.chin_deviation_mm
-        reasons["skeletal_dental"].append(
-            f"the chin (menton) sits {abs(m.chin_deviation_mm):.1f} mm to the patient's {side} of the facial midline")
+        score += abs(m.chin_deviation_mm) / s.chin_deviation_mm
+        reasons.append(f"the chin (menton) sits {abs(m.chin_deviation_mm):.1f} mm to the patient's {side} of the "
+                       "facial midline")
     if m.jaw_cant_deg is not None and abs(m.jaw_cant_deg) >= s.jaw_cant_deg:
-        skeletal_signs = True
+        signs = True
         low = "right" if m.jaw_cant_deg > 0 else "left"
-        scores["skeletal_dental"] += abs(m.jaw_cant_deg) / s.jaw_cant_deg
-        reasons["skeletal_dental"].append(
-            f"the jaw line is tilted {abs(m.jaw_cant_deg):.1f} degrees ({low} side lower)")
+        score += abs(m.jaw_cant_deg) / s.jaw_cant_deg
+        reasons.append(f"the jaw line is tilted {abs(m.jaw_cant_deg):.1f} degrees ({low} side lower)")
+    rest_dev = float(c.rest_height_deviation)
+    explained = m.jaw_explained_rest_mm if signs else 0.0
+    if signs and abs(rest_dev) >= cfg.muscular.physiological_mm and explained * rest_dev > 0 \
+            and abs(explained) >= s.follows_jaw_fraction * abs(rest_dev):
+        score += s.follows_jaw_score
+        reasons.append(f"the corner height difference at rest ({abs(rest_dev):.1f} mm) follows the jaw tilt "
+                       f"(the tilt alone accounts for {abs(explained):.1f} mm)")
+    if history.dental_history:
+        score += s.dental_history_score
+        reasons.append("history: orthodontic treatment, extractions or a change of bite")
+    if history.pain:
+        reasons.append("history: pain (check the jaw joint and the teeth as well)")
+    return score, reasons, signs
+
+
+def _muscular(m: Measurements, cfg, skeletal_signs: bool) -> tuple[float, list[str]]:
+    """Dynamic asymmetry, and rest asymmetry the jaw does not explain: (score, reasons)."""
+    c, phys = m.corner, cfg.muscular.physiological_mm
     rest_dev = float(c.rest_height_deviation)
     explained = m.jaw_explained_rest_mm if skeletal_signs else 0.0
     explained_ll = m.jaw_explained_lower_lip_mm if skeletal_signs else 0.0
-    phys = cfg.muscular.physiological_mm
-    if skeletal_signs and abs(rest_dev) >= phys and explained * rest_dev > 0 \
-            and abs(explained) >= s.follows_jaw_fraction * abs(rest_dev):
-        scores["skeletal_dental"] += s.follows_jaw_score
-        reasons["skeletal_dental"].append(
-            f"the corner height difference at rest ({abs(rest_dev):.1f} mm) follows the jaw tilt "
-            f"(the tilt alone accounts for {abs(explained):.1f} mm)")
-    if history.dental_history:
-        scores["skeletal_dental"] += s.dental_history_score
-        reasons["skeletal_dental"].append("history: orthodontic treatment, extractions or a change of bite")
-    if history.pain:
-        reasons["skeletal_dental"].append("history: pain (check the jaw joint and the teeth as well)")
-
-    # Muscular: dynamic asymmetry, and rest asymmetry the jaw does not explain.
     dynamic_height = float(c.height_deviation) - rest_dev
     exc_diff = float(c.excursion_difference)
     rest_left = rest_dev - explained
-    ll = max(abs(float(c.rest_lower_lip_deviation) - explained_ll),
-             abs(float(c.lower_lip_deviation) - explained_ll))
+    ll = max(abs(float(c.rest_lower_lip_deviation) - explained_ll), abs(float(c.lower_lip_deviation) - explained_ll))
     signal = max(abs(rest_left), abs(dynamic_height), abs(exc_diff), ll)
-    if signal >= phys:
-        scores["muscular"] += signal / phys
-        if abs(rest_left) >= phys:
-            hi, lo = _higher(rest_left)
-            what = "beyond what the jaw tilt explains" if skeletal_signs else "with the chin and jaw in line"
-            reasons["muscular"].append(
-                f"at rest the {hi} corner sits {abs(rest_left):.1f} mm higher, {what}: resting tone, "
-                f"e.g. an over-active depressor (DAO) on the {lo} side")
-        if abs(exc_diff) >= phys:
-            more = "left" if exc_diff > 0 else "right"
-            reasons["muscular"].append(
-                f"in the smile the {more} corner travels {abs(exc_diff):.1f} mm further "
-                f"({float(c.excursion_left):.1f} mm left, {float(c.excursion_right):.1f} mm right): "
-                f"the {more} elevators pull more, or the other side's less")
-        if abs(dynamic_height) >= phys:
-            hi, _ = _higher(dynamic_height)
-            reasons["muscular"].append(
-                f"the smile lifts the {hi} corner {abs(dynamic_height):.1f} mm more than the other: "
-                "an asymmetry in motion (dynamic) points to the muscles")
-        if ll >= phys:
-            reasons["muscular"].append(
-                f"the lower lip is {ll:.1f} mm uneven: the lip depressors (DLI/DAO) may differ")
+    if signal < phys:
+        return 0.0, []
+    reasons = []
+    if abs(rest_left) >= phys:
+        hi, lo = _higher(rest_left)
+        what = "beyond what the jaw tilt explains" if skeletal_signs else "with the chin and jaw in line"
+        reasons.append(f"at rest the {hi} corner sits {abs(rest_left):.1f} mm higher, {what}: resting tone, "
+                       f"e.g. an over-active depressor (DAO) on the {lo} side")
+    if abs(exc_diff) >= phys:
+        more = "left" if exc_diff > 0 else "right"
+        reasons.append(f"in the smile the {more} corner travels {abs(exc_diff):.1f} mm further "
+                       f"({float(c.excursion_left):.1f} mm left, {float(c.excursion_right):.1f} mm right): "
+                       f"the {more} elevators pull more, or the other side's less")
+    if abs(dynamic_height) >= phys:
+        hi, _ = _higher(dynamic_height)
+        reasons.append(f"the smile lifts the {hi} corner {abs(dynamic_height):.1f} mm more than the other: "
+                       "an asymmetry in motion (dynamic) points to the muscles")
+    if ll >= phys:
+        reasons.append(f"the lower lip is {ll:.1f} mm uneven: the lip depressors (DLI/DAO) may differ")
+    return signal / phys, reasons
 
-    # Habit.
-    h = cfg.habit
+
+def _habit(history: History, cfg) -> tuple[float, list[str]]:
+    """One-sided chewing and jaw propping: (score, reasons)."""
+    h, score, reasons = cfg.habit, 0.0, []
     if history.chewing_side != "none":
-        scores["habit"] += h.chewing_side_score
-        reasons["habit"].append(f"history: chews mostly on the {history.chewing_side} side")
+        score += h.chewing_side_score
+        reasons.append(f"history: chews mostly on the {history.chewing_side} side")
     if history.jaw_propping != "none":
-        scores["habit"] += h.jaw_propping_score
-        reasons["habit"].append(f"history: props the jaw on the {history.jaw_propping} side")
+        score += h.jaw_propping_score
+        reasons.append(f"history: props the jaw on the {history.jaw_propping} side")
+    return score, reasons
 
-    # Iatrogenic: a previous injection that may still act.
+
+def _iatrogenic(history: History, cfg, sex: str) -> tuple[float, list[str], tuple[WearOff, ...]]:
+    """A previous injection that may still act: (score, reasons, wear-off estimates)."""
     wear = tuple(w for w in (_wear_off(inj, sex) for inj in history.previous_injections) if w is not None)
+    score, reasons, peak = 0.0, [], bont_params().emax
     for w in wear:
         inj = w.injection
-        peak = bont_params().emax
-        scores["iatrogenic"] += cfg.iatrogenic.score * max(w.force_lost_now / peak, 0.25)
+        score += cfg.iatrogenic.score * max(w.force_lost_now / peak, 0.25)
         when = (f"it should wear off around day {w.wears_off_day:+.0f} (about {w.wears_off_day / 7:.0f} weeks "
                 "from now); re-assess then" if np.isfinite(w.wears_off_day) and w.wears_off_day > 0
                 else "it has probably worn off by now")
-        reasons["iatrogenic"].append(
-            f"history: {inj.units:g} units {inj.product} into {inj.site.name} {w.days_ago:.0f} days ago, "
-            f"about {100 * w.force_lost_now:.0f} % of that muscle's force still lost today; {when}")
+        reasons.append(f"history: {inj.units:g} units {inj.product} into {inj.site.name} {w.days_ago:.0f} days ago, "
+                       f"about {100 * w.force_lost_now:.0f} % of that muscle's force still lost today; {when}")
+    return score, reasons, wear
 
-    total = sum(scores.values())
-    causes = tuple(sorted(
-        (Cause(k, v / total, tuple(reasons[k])) for k, v in scores.items() if v > 0),
-        key=lambda cause: -cause.weight,
-    )) if total > 0 else ()
-    kinds = {cause.kind for cause in causes}
-    if referral:
-        advice.append(referral)
+
+def _advice(scores: dict, kinds: set, referral: str | None, wear: tuple, phys: float) -> list[str]:
+    """What to do, in the decision order: refer, skeletal, habit, wait for a previous dose, treat."""
+    advice = [referral] if referral else []
     if "skeletal_dental" in kinds and scores["skeletal_dental"] >= 1.0:
         advice.append(SKELETAL_ADVICE)
     if "habit" in kinds:
         advice.append(HABIT_ADVICE)
     if wear:
         advice.append("A previous injection may explain part of the picture: wait until it wears off, then re-measure.")
-    if not causes:
+    if not kinds:
         advice.append(f"No asymmetry above {phys:g} mm and nothing in the history points to a cause: "
                       "nothing to treat (the goal is a balance nobody notices).")
     elif "muscular" in kinds and not referral:
         advice.append("A muscular cause suits BoNT-A on the over-pulling side: start low, re-assess at weeks 2-4.")
+    return advice
+
+
+def triage(m: Measurements, history: History = History(), sex: str = "female") -> Triage:
+    """Sort the asymmetry's cause from the measurements and the history answers."""
+    cfg = bundled.triage()
+    scores, reasons = dict.fromkeys(CAUSES, 0.0), {k: [] for k in CAUSES}
+    scores["neurogenic"], reasons["neurogenic"], flags = _neurogenic(m, history, cfg)
+    scores["skeletal_dental"], reasons["skeletal_dental"], skeletal_signs = _skeletal(m, history, cfg)
+    scores["muscular"], reasons["muscular"] = _muscular(m, cfg, skeletal_signs)
+    scores["habit"], reasons["habit"] = _habit(history, cfg)
+    scores["iatrogenic"], reasons["iatrogenic"], wear = _iatrogenic(history, cfg, sex)
+    referral = f"{REFERRAL} ({'; '.join(flags)})." if flags else None
+    total = sum(scores.values())
+    causes = tuple(sorted(
+        (Cause(k, v / total, tuple(reasons[k])) for k, v in scores.items() if v > 0),
+        key=lambda cause: -cause.weight,
+    )) if total > 0 else ()
+    advice = _advice(scores, {cause.kind for cause in causes}, referral, wear, cfg.muscular.physiological_mm)
     return Triage(causes, referral, tuple(advice), wear)

@@ -5,7 +5,7 @@ in the smile) and the smile excursion difference, each left minus right, with
 
 - the noticeable-threshold band: |difference| below 2 mm (clinicians notice
   from here) and below 3 mm (most lay viewers notice from here),
-- the 10-90 % band of the BoNT-A parameter sample (facesim.report.pages.bont_uncertainty),
+- the 10-90 % band of the BoNT-A parameter sample (facesim.simulation.bands.bont_uncertainty),
 - the treatments marked on the time axis.
 """
 
