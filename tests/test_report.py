@@ -168,3 +168,16 @@ def test_plan_file_replaces_the_planned_injections(tmp_path):
     plan.write_text(json.dumps({"shots": []}))
     with pytest.raises(InputError, match="unknown key"):
         load_plan(plan)
+
+
+def test_the_planners_plan_json_is_a_plan_file(tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"patient": "p", "recommendation": "plan", "ranked": [], "chosen": {
+        "sites": ["dao_right"], "shots": [{"site": "dao_right", "units": 1.0, "product_units": 2.5,
+                                            "product": "abobotulinumtoxinA"}]}}))
+    sc = scenario_with_plan(SCENARIOS / "b_overtoned_dao_rest.toml", plan)
+    (shot,) = sc.planned_injections
+    assert shot.site.name == "dao_right" and shot.units == 2.5 and shot.units_ona == pytest.approx(1.0)
+    plan.write_text(json.dumps({"patient": "p", "recommendation": "no injection", "chosen": None}))
+    with pytest.raises(InputError, match="no injections"):
+        load_plan(plan)
