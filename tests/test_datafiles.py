@@ -80,7 +80,7 @@ def one_line_error(kind: str, path: Path) -> str:
 
 @pytest.mark.parametrize("kind, old, new, expected", [
     ("products", "emax = 0.9\n", "emaxx = 0.9\n", "[bont] emaxx: unknown key; did you mean 'emax'?"),
-    ("products", "decay_tau_d = 36.0\n", "", "[bont] decay_tau_d: field required; add it with a number in days"),
+    ("products", "decline_tau_d = 52.0\n", "", "[bont] decline_tau_d: field required; add it with a number in days"),
     ("products", "[bont.ed50_u]\n", "[bont.ed50_uu]\n", "[bont] ed50_uu: unknown key; did you mean 'ed50_u'?"),
     ("products", "hill_n = 1.5\n", 'hill_n = "1.5"\n',
      "[bont] hill_n: expected a number, got '1.5'; write a number"),

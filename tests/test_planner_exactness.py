@@ -2,9 +2,9 @@
 
 The planner evaluates plans as array products on the landmark basis with tabulated spread; the
 ordinary simulation (ScenarioSimulation) places each shot and integrates its spread exactly. For
-the comparison each uncertainty sample's parameters are fed to the ordinary simulation too. The
-samples keep the onset, rise and hold at their defaults and the patient factor at 1: the planner
-does not vary those yet (facesim.planning.planner.PlanningProblem uses the default time course).
+the comparison each uncertainty sample's parameters (spread, sensitivity, onset, rise, plateau,
+decline) are fed to the ordinary simulation too; the patient factor (how far the measured
+over-pull may be off) stays 1, since the ordinary simulation has no such factor.
 """
 
 import dataclasses
@@ -15,7 +15,6 @@ import pytest
 from facesim.planning.planner import PlannerSettings, PlanningProblem
 from facesim.scenario.case import parse_scenario
 from facesim.simulation.timeline import ScenarioSimulation
-from facesim.treatment.bont import bont_params
 from facesim.treatment.time_course import force_factor
 from facesim.treatment.shot import Shot
 from facesim.treatment.uncertainty import sample_parameters
@@ -24,10 +23,7 @@ TOL_MM = 0.01
 
 
 def _samples(n: int, seed: int):
-    s = sample_parameters(n, seed)
-    p = bont_params()
-    return dataclasses.replace(s, patient=np.ones(n), onset_delay_d=np.full(n, p.onset_delay_d),
-                               rise_tau_d=np.full(n, p.rise_tau_d), hold_d=np.full(n, p.hold_d))
+    return dataclasses.replace(sample_parameters(n, seed), patient=np.ones(n))
 
 
 @pytest.mark.parametrize("plan", [[("dao_right", 2.5)], [("dao_right", 1.5), ("dli_right", 1.0)],

@@ -102,7 +102,7 @@ def test_uncertainty_is_seeded_and_brackets_the_nominal_curve(right_dao):
 def test_assumptions_quote_their_sources():
     rows = {k: (v, c) for k, v, c in assumption_rows()}
     assert rows["bont.onset_delay_d"][0] == "2.0" and "BoNT-A pharmacodynamics" in rows["bont.onset_delay_d"][1]
-    assert "CALIBRATED" in rows["bont.decay_tau_d"][1]
+    assert "CALIBRATED" in rows["bont.decline_tau_d"][1]
     assert rows["bont.ed50_u.buccinator"][1].startswith("ASSUMPTION")   # an entry's own source
     assert "ED50_U" in rows["bont.ed50_u.dao"][1]                         # the table's source
     assert rows["bont.spread.volume_exponent"][0] == "0.3333333333333333"

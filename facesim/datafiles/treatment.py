@@ -42,8 +42,11 @@ class Bont(Sourced):
 
     onset_delay_d: NonNegative
     rise_tau_d: Positive
-    hold_d: NonNegative
-    decay_tau_d: Positive
+    plateau_end_d: NonNegative
+    decline_tau_d: Positive
+    duration_ref_u: Positive
+    duration_dose_slope: NonNegative
+    min_decline_fraction: Fraction
     emax: Fraction
     hill_n: Positive
     sex_dose_factor: Positive
@@ -172,7 +175,7 @@ class Ranges(Sourced):
     patient_factor: Range
     onset_delay_d: Range
     rise_tau_d: Range
-    hold_d: Range
+    plateau_end_d: Range
 
     @model_validator(mode="after")
     def _positive_for_log_uniform(self):

@@ -233,8 +233,14 @@ class PlanningProblem:
         sig = shot_sigma_mm(shot.units, shot.product, shot.volume_ml, spread_scale=self.samples.spread)  # (K,)
         ona = np.full(self.samples.size, float(to_ona_units(shot.units, shot.product)))
         delivered = table.delivered(row, ona, sig)  # (K, M)
-        course = effective_dose(1.0, days[None, :] - shot.day, shot.product, decay_scale=self.samples.decay[:, None])
-        return course[..., None] * delivered[:, None, :]
+        return effective_dose(delivered[:, None, :], (days - shot.day)[None, :, None], shot.product,
+                              **self.course_samples((-1, 1, 1)))
+
+    def course_samples(self, shape: tuple) -> dict:
+        """The sampled time-course parameters for effective_dose, each (K,) array reshaped to ``shape``."""
+        k = self.samples
+        return {"decay_scale": k.decay.reshape(shape), "onset_delay_d": k.onset_delay_d.reshape(shape),
+                "rise_tau_d": k.rise_tau_d.reshape(shape), "plateau_end_d": k.plateau_end_d.reshape(shape)}
 
     def _loss(self, dose: np.ndarray, muscles=slice(None)) -> np.ndarray:
         """Fraction of force lost for effective doses (..., K, T, m)."""

@@ -98,8 +98,8 @@ class PlanSearch:
             levels = site.levels
             sig = shot_sigma_mm(levels[:, None], "onabotulinumtoxinA", spread_scale=self.samples.spread[None, :])  # (L, K)
             delivered = self.problem.table.delivered(i, np.broadcast_to(levels[:, None], sig.shape), sig)  # (L, K, M)
-            course = effective_dose(1.0, r.days, "onabotulinumtoxinA", decay_scale=self.samples.decay[:, None])
-            dose = delivered * course[None]  # peak day, (L, K, M); course is (K, 1)
+            dose = effective_dose(delivered, r.days[0], "onabotulinumtoxinA",
+                                  **self.problem.course_samples((1, -1, 1)))  # on the search's day, (L, K, M)
             loss = self.problem._loss(dose[:, :, None, :] + r.d0[None])[:, :, 0, :]
             dg = r.g0[None, :, 0, :] - (1.0 - loss)  # force factor lost beyond the baseline
             change = dg.max(axis=(0, 1))

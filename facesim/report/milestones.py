@@ -10,6 +10,7 @@ from facesim.datafiles import bundled
 
 VISIBLE_FRACTION = 0.25   # "starts to show": a quarter of the largest improvement
 VISIBLE_MIN_MM = 0.3      # ... and at least this much (below the 0.7 mm measurement noise it would not show)
+BEST_TOLERANCE = 0.05     # "at its best": within 5 % of the largest improvement (the plateau is flat to the eye)
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Milestones:
     start_mm : float, mm, asymmetry on the first day
     best_mm : float, mm, smallest asymmetry reached
     first_visible_day : first day the improvement reaches a quarter of its peak (and 0.3 mm)
-    peak_day : day of the largest improvement
+    peak_day : first day the improvement is within 5 % of its largest ("best from"; the plateau follows)
     below_threshold_day : first day the asymmetry is below the threshold (0 if it starts below)
     noticeable_again_day : first day after that it is back at or above the threshold
     worn_off_day : first day after the peak from which the improvement stays below 10 % of its peak
@@ -57,7 +58,8 @@ def milestones(days, asymmetry, threshold_mm: float | None = None) -> Milestones
     if gain[peak] <= VISIBLE_MIN_MM:
         return Milestones(float(a[0]), float(a.min()), None, None, below_day, again, None, threshold)
     visible = np.flatnonzero(gain >= max(VISIBLE_FRACTION * gain[peak], VISIBLE_MIN_MM))[0]
+    best = int(np.flatnonzero(gain >= (1.0 - BEST_TOLERANCE) * gain[peak])[0])
     still = np.flatnonzero(gain[peak:] >= bundled.products().bont.worn_off_fraction * gain[peak])
     last = peak + still[-1]
     worn = float(t[last + 1]) if last + 1 < t.size else None
-    return Milestones(float(a[0]), float(a.min()), float(t[visible]), float(t[peak]), below_day, again, worn, threshold)
+    return Milestones(float(a[0]), float(a.min()), float(t[visible]), float(t[best]), below_day, again, worn, threshold)

@@ -39,7 +39,7 @@ class Uncertainty:
     @property
     def description(self) -> str:
         r = bundled.uncertainty().uncertainty
-        varied = ("onset_delay_d", "rise_tau_d", "hold_d", "decay_factor", "emax", "hill_n", "spread_factor",
+        varied = ("onset_delay_d", "rise_tau_d", "plateau_end_d", "decay_factor", "emax", "hill_n", "spread_factor",
                   "ed50_factor")
         parts = [f"{name} {getattr(r, name)[0]:g}–{getattr(r, name)[1]:g}" for name in varied]
         return (f"{len(self.draws)} seeded samples of the BoNT-A parameters, each drawn from its documented "

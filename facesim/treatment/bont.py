@@ -40,8 +40,11 @@ class BontParams:
 
     onset_delay_d: float
     rise_tau_d: float
-    hold_d: float
-    decay_tau_d: float
+    plateau_end_d: float
+    decline_tau_d: float
+    duration_ref_u: float
+    duration_dose_slope: float
+    min_decline_fraction: float
     emax: float
     hill_n: float
     sex_dose_factor: float

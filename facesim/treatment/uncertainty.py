@@ -15,10 +15,10 @@ class ParameterSamples:
 
     spread : multiplier on the BoNT-A spread width sigma
     ed50 : multiplier on every muscle's ED50 (patient sensitivity to the toxin)
-    decay : multiplier on the effective-dose decay time (duration)
+    decay : multiplier on the effective-dose decline time (duration)
     emax, hill_n : dose-response maximum and steepness
     patient : multiplier on each patient multiplier's distance from 1
-    onset_delay_d, rise_tau_d, hold_d : days, the time course's lag, rise and hold
+    onset_delay_d, rise_tau_d, plateau_end_d : days, the time course's lag, rise and plateau end
     """
 
     spread: np.ndarray
@@ -29,7 +29,7 @@ class ParameterSamples:
     patient: np.ndarray
     onset_delay_d: np.ndarray
     rise_tau_d: np.ndarray
-    hold_d: np.ndarray
+    plateau_end_d: np.ndarray
 
     @property
     def size(self) -> int:
@@ -43,7 +43,7 @@ class ParameterSamples:
 
         p = bont_params()
         return replace(p, onset_delay_d=float(self.onset_delay_d[k]), rise_tau_d=float(self.rise_tau_d[k]),
-                       hold_d=float(self.hold_d[k]), decay_tau_d=p.decay_tau_d * float(self.decay[k]),
+                       plateau_end_d=float(self.plateau_end_d[k]), decline_tau_d=p.decline_tau_d * float(self.decay[k]),
                        emax=float(self.emax[k]), hill_n=float(self.hill_n[k]),
                        sigma_ref_mm=p.sigma_ref_mm * float(self.spread[k])), float(self.ed50[k])
 
@@ -72,5 +72,5 @@ def sample_parameters(n: int, seed: int = 0) -> ParameterSamples:
         patient=rng.uniform(*r.patient_factor, n),
         onset_delay_d=rng.uniform(*r.onset_delay_d, n),
         rise_tau_d=rng.uniform(*r.rise_tau_d, n),
-        hold_d=rng.uniform(*r.hold_d, n),
+        plateau_end_d=rng.uniform(*r.plateau_end_d, n),
     )
