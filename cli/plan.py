@@ -11,24 +11,35 @@ from .console import escape, streams
 from .options import Force, VerticesOverride, comma_list, scenario_path
 
 
+def _doses(p, product: str) -> str:
+    """``dao_right 2.5 U ona (= 6.25 abo units)``: ona-equivalent U, with the product's own units beside."""
+    parts = []
+    for site, u, pu, unit in zip(p.sites, p.units, p.product_units, p.unit_names):
+        if unit == "mL":
+            parts.append(f"{site} {u:g} mL")
+        else:
+            parts.append(f"{site} {u:g} U" + (f" (= {pu:g} {product} units)" if product != "onabotulinumtoxinA" else ""))
+    return " + ".join(parts) or "no injection"
+
+
 def plans_table(report):
-    """A rich Table of a PlanResult's ranked plans (units in U, or mL for filler)."""
+    """A rich Table of a PlanResult's ranked plans (doses in ona-equivalent U, the product's units beside)."""
     from rich.table import Table
 
     table = Table(title=f"Ranked plans ({report.n_plans:,} evaluated x {report.samples} samples)",
-                  caption="asym: at week 2, median [10-90 %] mm; target/over/side: chance of meeting the target, of "
-                          "over-correction, of a neighbour muscle losing > 30 %; * misses the target")
-    for name, justify in (("#", "right"), ("plan (U)", "left"), ("asym", "right"), ("target", "right"),
-                          ("over", "right"), ("side", "right"), ("again", "right")):
+                  caption="plan: onabotulinumtoxinA-equivalent U (mL for filler), the product's own units in brackets; "
+                          "cycle: below the noticeable threshold over the week-2 to week-12 window, share of samples "
+                          "and days; asym: at week 2, median [10-90 %] mm; over/side: chance of over-correction, of a "
+                          "neighbour muscle losing > 30 %; again: noticeable again (median); * misses the target")
+    for name, justify in (("#", "right"), (f"plan (U ona; {report.product})", "left"), ("cycle", "right"),
+                          ("asym", "right"), ("over", "right"), ("side", "right"), ("again", "right")):
         table.add_column(name, justify=justify)
     for p in report.ranked:
-        units = p.product_units if report.product != "onabotulinumtoxinA" else p.units
-        sites = " + ".join(f"{s} {u:g}{' mL' if n == 'mL' else ''}" for s, u, n in zip(p.sites, units, p.unit_names))
-        sites = sites or "no injection"
         band = p.asymmetry_at_peak
-        again = "-" if p.retreatment_day is None else f"d{p.retreatment_day:g}"
-        table.add_row(f"{p.rank}{'' if p.feasible else '*'}", sites, f"{band.median:.1f} [{band.q10:.1f}-{band.q90:.1f}]",
-                      f"{p.p_target:.0%}", f"{p.p_overcorrection:.0%}", f"{p.p_side_effect:.0%}", again)
+        again = "-" if p.noticeable_again_day is None else f"d{p.noticeable_again_day:g}"
+        table.add_row(f"{p.rank}{'' if p.feasible else '*'}", _doses(p, report.product),
+                      f"{p.below_threshold_fraction:.0%}", f"{band.median:.1f} [{band.q10:.1f}-{band.q90:.1f}]",
+                      f"{p.p_overcorrection:.0%}", f"{p.p_side_effect:.0%}", again)
     return table
 
 
@@ -36,26 +47,26 @@ def print_report(console, report) -> None:
     """The recommendation, its course and staged start, and the ranked plans."""
     console.print(f"[bold]{escape(report.patient)}[/bold]: untreated asymmetry {report.untreated.median:.1f} mm "
                   f"[{report.untreated.q10:.1f}-{report.untreated.q90:.1f}] at week 2")
-    colour = {"plan": "green", "no injection": "cyan"}.get(report.recommendation, "red")
+    colour = {"plan": "green", "no_injection": "cyan", "wait": "cyan"}.get(report.recommendation, "red")
     console.print(f"[bold {colour}]Recommendation: {report.recommendation}[/bold {colour}] — "
                   f"{escape(report.reason)}")
     if report.chosen:
         c = report.chosen
-        console.print("  " + ", ".join(f"{s}: {u:g} {n}" for s, u, n in zip(c.sites, c.units, c.unit_names))
-                      + (f" (= {', '.join(f'{u:g}' for u in c.product_units)} {report.product} units)"
-                         if report.product != "onabotulinumtoxinA" else ""))
+        console.print(f"  {_doses(c, report.product)}; below the threshold in {c.below_threshold_fraction:.0%} of "
+                      "samples and days over the cycle")
         for day, bands in c.course.items():
             a = bands["asym"]
             console.print(f"  day {day:>4}: asymmetry {a.median:.1f} mm [{a.q10:.1f}-{a.q90:.1f}]")
-        if c.retreatment_day is not None:
-            console.print(f"  the asymmetry is expected to be noticeable again from about day {c.retreatment_day:g}: "
-                          "plan the review / re-treatment then")
+        again = "not by day 180" if c.noticeable_again_day is None else f"from about day {c.noticeable_again_day:g}"
+        console.print(f"  noticeable again {again}; review / re-treatment on day {c.retreatment_day:g} "
+                      "(never before 12 weeks)")
     if report.staged:
         st = report.staged
-        console.print(f"[bold]Staged plan[/bold]: start with {', '.join(f'{u:g} U' for u in st.start_units)}; review at "
-                      f"day {st.review_day:g} (target met in {st.p_target_after_start:.0%} of samples, "
-                      f"asymmetry {st.asymmetry_after_start.median:.1f} mm). If still noticeable "
-                      f"({st.p_touch_up_needed:.0%} likely), touch up with {', '.join(f'{u:g} U' for u in st.touch_up_units) or 'nothing'}.")
+        doses = "; ".join(f"{site}: start {u:g} U, touch-up {t:g} U" if t > 0 else f"{site}: {u:g} U (no touch-up)"
+                          for site, u, t in zip(st.sites, st.start_units, st.touch_up_units))
+        console.print(f"[bold]Staged plan[/bold] (U ona): {doses}. Review at day {st.review_day:g} (target met in "
+                      f"{st.p_target_after_start:.0%} of samples, asymmetry {st.asymmetry_after_start.median:.1f} mm); "
+                      f"touch up only if still noticeable ({st.p_touch_up_needed:.0%} likely).")
     console.print(plans_table(report))
 
 

@@ -61,7 +61,7 @@ def test_mirrored_patient_gets_the_mirrored_plan(coarse_model, dao_case):
 
 def test_balanced_patient_gets_no_injection(coarse_model):
     report = make_plan(coarse_model, patient(), PlannerSettings.default(samples=50))
-    assert report.recommendation == "no injection" and report.chosen is None
+    assert report.recommendation == "no_injection" and report.chosen is None
 
 
 def test_neurogenic_history_is_refused(coarse_model):
@@ -83,9 +83,12 @@ def test_with_equal_residual_fewer_units_win():
     plans = PlanSet(sites=np.array([[0, -1], [1, -1]]), units=np.array([[3.0, 0], [2.0, 0]]),
                     total_u=np.array([3.0, 2.0]), p_target=np.array([0.9, 0.9]), p_over=np.zeros(2),
                     median=np.array([1.0, 1.0]), q10=np.zeros(2), q90=np.ones(2), p_side=np.zeros(2),
-                    side_muscle=np.full(2, -1))
+                    side_muscle=np.full(2, -1), p_window=np.array([0.9, 0.9]))
     feasible, order = rank(plans, PlannerSettings.default(), np.zeros(2, bool))
     assert feasible.all() and list(order) == [1, 0]
+    # a plan on a smile elevator comes after a depressor plan, even with fewer units
+    feasible, order = rank(plans, PlannerSettings.default(), np.zeros(2, bool), elevator_sites=np.array([0, 1]))
+    assert list(order) == [0, 1]
 
 
 def test_search_matches_the_exact_simulation(coarse_model):
@@ -118,7 +121,7 @@ def test_never_exceeds_a_per_site_or_total_maximum(coarse_model, tone, strength,
 def test_skeletal_case_warns_that_toxin_leaves_the_rest_asymmetry(coarse_model):
     report = make_plan(coarse_model, patient(static={"jaw_cant_deg": 6.0}), PlannerSettings.default(samples=30))
     assert any("skeletal" in w for w in report.warnings)
-    assert report.recommendation == "no suitable plan"
+    assert report.recommendation == "not_toxin"
     assert "static" in report.reason and ("lift" in report.reason or "orthodontic" in report.reason)
 
 

@@ -178,6 +178,6 @@ def test_the_planners_plan_json_is_a_plan_file(tmp_path):
     sc = scenario_with_plan(SCENARIOS / "b_overtoned_dao_rest.toml", plan)
     (shot,) = sc.planned_injections
     assert shot.site.name == "dao_right" and shot.units == 2.5 and shot.units_ona == pytest.approx(1.0)
-    plan.write_text(json.dumps({"patient": "p", "recommendation": "no injection", "chosen": None}))
+    plan.write_text(json.dumps({"patient": "p", "recommendation": "no_injection", "chosen": None}))
     with pytest.raises(InputError, match="no injections"):
         load_plan(plan)

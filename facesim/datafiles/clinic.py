@@ -80,6 +80,7 @@ class DoseLimits(Sourced):
     max_total_u: Positive
     max_sites: Annotated[Count, Field(ge=1)]
     max_site_u: Table[str, Positive]
+    min_site_u: Table[str, Positive]
 
 
 class SafetyFile(DataFile):
@@ -117,6 +118,8 @@ class Target(Sourced):
     max_side_effect_probability: Fraction
     start_fraction: Fraction
     review_day: NonNegative
+    retreatment_min_day: NonNegative
+    wait_limit_day: NonNegative
 
 
 class FillerCandidates(Sourced):

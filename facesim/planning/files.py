@@ -22,22 +22,26 @@ def plan_file_names(all_plans: bool = False) -> list[str]:
 def ranked_rows(result: PlanResult) -> list[dict]:
     """One row per ranked plan: sites, amounts, total U, chances, week-2 asymmetry band (mm), re-treatment day."""
     return [{"rank": p.rank, "sites": " + ".join(p.sites),
-             "amounts": " + ".join(f"{u:g} {n}" for u, n in zip(p.units, p.unit_names)),
-             "total_u": p.total_u, "feasible": p.feasible, "p_target": p.p_target,
-             "p_overcorrection": p.p_overcorrection, "p_side_effect": p.p_side_effect,
+             "amounts_u_ona": " + ".join(f"{u:g} {'U' if n == 'U' else 'mL'}" for u, n in zip(p.units, p.unit_names)),
+             f"amounts_{p.product}_units": " + ".join(f"{pu:g}" for pu, n in zip(p.product_units, p.unit_names)
+                                                      if n == "U"),
+             "total_u_ona": p.total_u, "feasible": p.feasible, "below_threshold_fraction": p.below_threshold_fraction,
+             "p_target_week2": p.p_target, "p_overcorrection": p.p_overcorrection, "p_side_effect": p.p_side_effect,
              "asym_median_mm": p.asymmetry_at_peak.median, "asym_q10_mm": p.asymmetry_at_peak.q10,
-             "asym_q90_mm": p.asymmetry_at_peak.q90, "retreatment_day": p.retreatment_day}
+             "asym_q90_mm": p.asymmetry_at_peak.q90, "noticeable_again_day": p.noticeable_again_day,
+             "retreatment_day": p.retreatment_day, "caution": p.elevator_caution}
             for p in result.ranked]
 
 
 def all_plan_rows(plans: PlanSet, site_names: list[str]) -> list[dict]:
     """One row per evaluated plan (up to two sites and their amounts, U or mL)."""
-    return [{"site_a": site_names[a] if a >= 0 else "", "amount_a": ua,
-             "site_b": site_names[b] if b >= 0 else "", "amount_b": ub, "total_toxin_u": t, "p_target": pt,
+    return [{"site_a": site_names[a] if a >= 0 else "", "amount_a_u_ona_or_ml": ua,
+             "site_b": site_names[b] if b >= 0 else "", "amount_b_u_ona_or_ml": ub, "total_toxin_u_ona": t,
+             "below_threshold_fraction": pw, "p_target_week2": pt,
              "p_overcorrection": po, "p_side_effect": ps, "asym_median_mm": md, "asym_q10_mm": lo,
              "asym_q90_mm": hi}
-            for (a, b), (ua, ub), t, pt, po, ps, md, lo, hi in zip(
-                plans.sites, plans.units, plans.total_u, plans.p_target, plans.p_over, plans.p_side,
+            for (a, b), (ua, ub), t, pw, pt, po, ps, md, lo, hi in zip(
+                plans.sites, plans.units, plans.total_u, plans.p_window, plans.p_target, plans.p_over, plans.p_side,
                 plans.median, plans.q10, plans.q90)]
 
 

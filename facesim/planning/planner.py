@@ -31,7 +31,7 @@ from facesim.face.names import SIDES
 from facesim.treatment.filler import FillerInjection
 from facesim.tissue.model import FaceModel
 from facesim.planning.search import PlanSearch, PlanSet
-from facesim.treatment.bont import ed50_u, site_dose, to_ona_units
+from facesim.treatment.bont import ed50_u, site_range, to_ona_units
 from facesim.treatment.shot import PlacedShot
 from facesim.treatment.spread import shot_sigma_mm
 from facesim.treatment.time_course import effective_dose, force_loss
@@ -69,6 +69,8 @@ class PlannerSettings:
     max_side_effect_probability: float
     start_fraction: float
     review_day: float
+    retreatment_min_day: float
+    wait_limit_day: float
     filler: bool = False  # add filler volumes at the commissure sites to the candidates
 
     @classmethod
@@ -171,12 +173,15 @@ class PlanningProblem:
             if name not in named_sites() and name not in self.model.muscle_ids:
                 raise InputError(f"--sites: {unknown_site_message(name, self.model.muscle_ids)}")
             xy, depth, muscle_id = site_target(self.model, name)
-            _, site_max = site_dose(muscle_id)
+            low, site_max = site_range(muscle_id)
             top = min(site_max, s.max_site_u or site_max, s.max_total_u)
             levels = s.step_u * np.arange(1, int(np.floor(top / s.step_u + 1e-9)) + 1)
-            out.append(Site(name, muscle_id, np.asarray(xy, float), depth == "deep", levels, s.step_u))
+            levels = levels[levels >= low - 1e-9]  # practical doses only (safety.toml [dose.min_site_u])
+            if levels.size:  # a site whose practical minimum is above the limits is no candidate
+                out.append(Site(name, muscle_id, np.asarray(xy, float), depth == "deep", levels, s.step_u))
         if not out:
-            raise InputError("--sites: no candidate sites; name at least one, e.g. dao_right")
+            raise InputError("--sites / --max-units / --max-site-units / --step: no candidate site has a practical "
+                             "dose within these limits; name a site (e.g. dao_right) or raise the limits")
         if s.filler:
             out += self._filler_sites()
         return out
@@ -268,9 +273,22 @@ class PlanningProblem:
         out["loss"] = loss
         return out
 
-    def search(self, progress: Callable[[int, int], None] | None = None, day: float | None = None) -> PlanSet:
-        """Every candidate plan for every sample on one day (default: the peak day): facesim.planning.search."""
-        return PlanSearch(self, self.settings.peak_day if day is None else day).run(progress)
+    def search(self, progress: Callable[[int, int], None] | None = None) -> PlanSet:
+        """Every candidate plan for every sample over the treatment cycle (facesim.planning.search).
+
+        The quantiles, over-correction and side effects are those of the peak day; ``p_window`` is
+        the fraction of (sample, window day) pairs below the threshold.
+        """
+        s = self.settings
+        others = [d for d in s.window_days if d != s.peak_day]
+        total = 1 + len(others)
+        peak = PlanSearch(self, s.peak_day).run(progress and (lambda g, n: progress(g, n * total)))
+        below = peak.p_target * 1.0
+        for k, day in enumerate(others, start=1):
+            offset = k
+            below = below + PlanSearch(self, day).run(
+                progress and (lambda g, n, offset=offset: progress(offset * n + g, n * total))).p_target
+        return dataclasses.replace(peak, p_window=below / total)
 
 
 def overcorrected(met: dict[str, np.ndarray], before: dict[str, np.ndarray], limit_mm: float) -> np.ndarray:
@@ -297,20 +315,23 @@ def over_pulling_muscles(scenario: Scenario) -> set[str]:
 
 
 def rank(plans: PlanSet, settings: PlannerSettings, targets_over_puller: np.ndarray,
-         filler_ml: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+         filler_ml: np.ndarray | None = None, elevator_sites: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Feasible mask and the ranking of all plans (best first).
 
-    Feasible: the target is met at the peak in >= ``probability`` of samples, with
-    over-correction and side-effect chances within their limits. Order: feasible
-    first; then the fewest toxin units, the least filler, the fewest sites, plans
-    aimed at the patient's own over-pulling muscles, the lowest over-correction
-    chance, the smallest residual.
+    Feasible: below the threshold in >= ``probability`` of (sample, window day) pairs, with
+    over-correction and side-effect chances at the peak within their limits. Order:
+    feasible first; then plans that weaken no smile elevator (``elevator_sites``: how
+    many of a plan's sites aim at one; elevators last, DESIGN.md); then the fewest toxin
+    units, the least filler, the fewest sites, plans aimed at the patient's own
+    over-pulling muscles, the lowest over-correction chance, the longest balance, the
+    smallest residual.
     """
     s = settings
-    feasible = ((plans.p_target >= s.probability) & (plans.p_over <= s.max_overcorrection_probability)
+    feasible = ((plans.p_window >= s.probability) & (plans.p_over <= s.max_overcorrection_probability)
                 & (plans.p_side <= s.max_side_effect_probability))
     n_sites = (plans.sites >= 0).sum(axis=1)
     filler_ml = np.zeros(len(plans)) if filler_ml is None else filler_ml
-    order = np.lexsort((plans.median, np.round(plans.p_over, 3), ~targets_over_puller, n_sites,
-                        np.round(filler_ml, 6), np.round(plans.total_u, 6), ~feasible))
+    elevators = np.zeros(len(plans), int) if elevator_sites is None else elevator_sites
+    order = np.lexsort((plans.median, -np.round(plans.p_window, 3), np.round(plans.p_over, 3), ~targets_over_puller,
+                        n_sites, np.round(filler_ml, 6), np.round(plans.total_u, 6), elevators, ~feasible))
     return feasible, order

@@ -12,6 +12,8 @@ from typing import Callable
 
 import numpy as np
 
+from facesim.datafiles import bundled
+from facesim.face.names import base_name
 from facesim.tissue.model import FaceModel
 from facesim.treatment.bont import product
 from facesim.planning.planner import PlanItem, PlannerSettings, PlanningProblem, PlanSet, over_pulling_muscles, rank
@@ -53,8 +55,11 @@ class RankedPlan:
     side_effect: str
     asymmetry_at_peak: Band
     course: dict[str, dict[str, Band]] = field(default_factory=dict)  # day -> metric -> band
-    retreatment_day: float | None = None  # first day after the peak the asymmetry is noticeable again
+    noticeable_again_day: float | None = None  # first day after the peak the median asymmetry is noticeable again
+    retreatment_day: float | None = None  # the review / re-treatment day: that day, never before 12 weeks
     product: str = "onabotulinumtoxinA"  # the product ``product_units`` are in
+    below_threshold_fraction: float = 0.0  # of (sample, window day) pairs below the threshold
+    elevator_caution: str = ""  # words when the plan weakens a smile elevator
 
     @property
     def shots(self) -> tuple[Shot, ...]:
@@ -71,6 +76,9 @@ class RankedPlan:
 
 @dataclass
 class StagedPlan:
+    """Start low, review, touch up: per site (``sites`` as in the chosen plan), doses in ona-equivalent U."""
+
+    sites: list[str]
     start_units: list[float]
     review_day: float
     p_target_after_start: float
@@ -87,7 +95,7 @@ class PlanResult:
     (not serialised) every evaluated plan with the candidate site names."""
 
     patient: str
-    recommendation: str  # "plan", "no injection" or "no suitable plan"
+    recommendation: str  # "plan", "wait", "no_injection", "not_toxin" or "no_suitable_plan"
     reason: str
     warnings: list[str]
     untreated: Band
@@ -128,40 +136,65 @@ def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | 
                       for row in plans.sites])
     is_filler = np.array([site.filler is not None for site in problem.sites] + [False])  # [-1]: no site
     filler_ml = (plans.units * is_filler[plans.sites]).sum(axis=1)
-    feasible, order = rank(plans, s, aimed, filler_ml)
+    feasible, order = rank(plans, s, aimed, filler_ml, elevator_sites(problem, plans))
     baseline = problem.response([s.peak_day]).baseline
     untreated = Band.of(baseline["asym"][:, 0])
     warnings = _warnings(problem)
     ranked = [_ranked(problem, plans, i, r + 1, feasible[i]) for r, i in enumerate(order[:top])]
     empty = int(np.flatnonzero((plans.sites < 0).all(axis=1))[0])
-
-    chosen, staged = None, None
-    if plans.p_target[empty] >= s.probability:
-        recommendation = "no injection"
-        reason = (f"the asymmetry is already below the noticeable threshold ({s.threshold_mm:g} mm) in "
-                  f"{plans.p_target[empty]:.0%} of samples (median {untreated.median:.1f} mm): no toxin is needed")
-    elif feasible.any():
-        recommendation = "plan"
-        chosen = ranked[0]
-        reason = (f"the fewest units that bring the asymmetry below {s.threshold_mm:g} mm at week 2 in at least "
-                  f"{s.probability:.0%} of samples, with small chances of over-correction and side effects")
-        staged = _staged(problem, plans, int(order[0]))
-    else:
-        recommendation = "no suitable plan"
-        reason = _why_not(problem, plans, order, untreated)
+    recommendation, reason, chosen, staged = _decide(problem, plans, feasible, order, ranked, empty, untreated)
+    if chosen is not None and chosen.elevator_caution:
+        warnings.append(chosen.elevator_caution)
     tradeoff = _tradeoff(plans)
     return PlanResult(scenario.patient.name, recommendation, reason, warnings, untreated, chosen, staged, ranked,
                       tradeoff, len(plans), s.samples, s.seed, s.product, asdict(s), plans,
                       [site.name for site in problem.sites])
 
 
+def _decide(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked, empty: int, untreated: Band):
+    """(recommendation, reason, chosen, staged): no_injection, wait, plan, not_toxin or no_suitable_plan."""
+    s = problem.settings
+    if plans.p_window[empty] >= s.probability:
+        return ("no_injection", f"the asymmetry is already below the noticeable threshold ({s.threshold_mm:g} mm) in "
+                f"{plans.p_window[empty]:.0%} of samples and days (median {untreated.median:.1f} mm at week 2): no "
+                "toxin is needed; the goal is a balance nobody notices", None, None)
+    wait_day = _resolves_by_itself(problem)
+    if wait_day is not None:
+        return ("wait", f"the asymmetry comes from the previous injection and resolves by itself: below the "
+                f"noticeable threshold from about day {wait_day:g} (median), sooner than a new dose would settle; "
+                "a corrective dose would only add toxin for the same months. Wait it out and re-assess then",
+                None, None)
+    if feasible.any():
+        chosen = ranked[0]
+        reason = (f"the fewest units that keep the asymmetry below {s.threshold_mm:g} mm from the week-2 review to "
+                  f"day {max(s.window_days):g} in {chosen.below_threshold_fraction:.0%} of samples and days "
+                  f"(target {s.probability:.0%}), with small chances of over-correction and side effects")
+        return "plan", reason, chosen, _staged(problem, plans, int(order[0]))
+    reason, static = _why_not(problem, plans, order, untreated)
+    return ("not_toxin" if static else "no_suitable_plan"), reason, None, None
+
+
+def _resolves_by_itself(problem: PlanningProblem) -> float | None:
+    """The day a previous injection's asymmetry falls (for good) below the threshold, if by ``wait_limit_day``."""
+    s = problem.settings
+    if not problem.sim.injections:
+        return None
+    median = np.median(problem.response(FOLLOW_DAYS).baseline["asym"], axis=0)
+    if median[0] < s.threshold_mm:
+        return None
+    above = np.flatnonzero(median >= s.threshold_mm)
+    day = float(FOLLOW_DAYS[above[-1] + 1]) if above[-1] + 1 < FOLLOW_DAYS.size else None
+    return day if day is not None and day <= s.wait_limit_day else None
+
+
 def _shots(problem: PlanningProblem, plans: PlanSet, i: int, scale: float = 1.0) -> list[PlanItem]:
-    """Plan i's shots, optionally scaled down (rounded down to each site's step, at least one step)."""
+    """Plan i's shots, optionally scaled down (rounded down to each site's step, at least its lowest level)."""
     out = []
     for site, units in zip(plans.sites[i], plans.units[i]):
         if site >= 0:
-            step = problem.sites[site].step
-            u = units if scale == 1.0 or units <= step else max(step, np.floor(units * scale / step + 1e-9) * step)
+            step, lowest = problem.sites[site].step, float(problem.sites[site].levels[0])
+            # scaled down to the step, never below the site's practical minimum (its lowest level)
+            u = units if scale == 1.0 else max(lowest, np.floor(units * scale / step + 1e-9) * step)
             out.append((int(site), round(float(u), 6), 0.0))
     return out
 
@@ -174,6 +207,7 @@ def _ranked(problem: PlanningProblem, plans: PlanSet, i: int, position: int, fea
     course = {f"{d:g}": {m: Band.of(sim[m][:, t]) for m in METRICS} for t, d in enumerate(s.report_days)}
     side = plans.side_muscle[i]
     daily = np.median(problem.simulate(shots, FOLLOW_DAYS)["asym"], axis=0) if shots else None
+    again = _noticeable_again_day(daily, s) if daily is not None else None
     return RankedPlan(
         rank=position,
         sites=[problem.sites[site].name for site, _, _ in shots],
@@ -189,15 +223,38 @@ def _ranked(problem: PlanningProblem, plans: PlanSet, i: int, position: int, fea
         side_effect=problem.model.muscle_ids[side] if side >= 0 else "",
         asymmetry_at_peak=Band(float(plans.median[i]), float(plans.q10[i]), float(plans.q90[i])),
         course=course,
-        retreatment_day=_retreatment_day(daily, s) if daily is not None else None,
+        noticeable_again_day=again,
+        retreatment_day=None if not shots else max(again or FOLLOW_DAYS[-1], s.retreatment_min_day),
         product=prod.name,
+        below_threshold_fraction=float(plans.p_window[i]),
+        elevator_caution=_elevator_caution(problem, shots),
     )
 
 
-def _retreatment_day(daily_median: np.ndarray, s: PlannerSettings) -> float | None:
+def _noticeable_again_day(daily_median: np.ndarray, s: PlannerSettings) -> float | None:
     """First day after the peak on which the median asymmetry is noticeable again (None: not by day 180)."""
     after = (FOLLOW_DAYS > s.peak_day) & (daily_median >= s.threshold_mm)
     return float(FOLLOW_DAYS[after][0]) if after.any() else None
+
+
+def elevator_sites(problem: PlanningProblem, plans: PlanSet) -> np.ndarray:
+    """(P,) how many of each plan's sites aim at a smile elevator (safety.toml smile_elevators)."""
+    elevators = set(bundled.safety().effects.smile_elevators)
+    is_elevator = np.array([bool(site.muscle_id) and base_name(site.muscle_id) in elevators
+                            for site in problem.sites] + [False])  # [-1]: no site
+    return is_elevator[plans.sites].sum(axis=1)
+
+
+def _elevator_caution(problem: PlanningProblem, shots: list[PlanItem]) -> str:
+    """A caution naming the smaller smile, for a plan that weakens a smile elevator."""
+    elevators = set(bundled.safety().effects.smile_elevators)
+    hit = [problem.sites[site] for site, _, _ in shots
+           if problem.sites[site].muscle_id and base_name(problem.sites[site].muscle_id) in elevators]
+    if not hit:
+        return ""
+    names = ", ".join(f"{site.muscle_id} ({site.name})" for site in hit)
+    return (f"caution: this plan weakens a smile elevator, {names}: a smaller smile on that side. Elevators are "
+            "treated only when no depressor or lower-lip plan works; usually avoided (clinical-parameters 2b)")
 
 
 def _staged(problem: PlanningProblem, plans: PlanSet, i: int) -> StagedPlan:
@@ -206,10 +263,11 @@ def _staged(problem: PlanningProblem, plans: PlanSet, i: int) -> StagedPlan:
     full = _shots(problem, plans, i)
     start = _shots(problem, plans, i, s.start_fraction)
     review = problem.simulate(start, [s.review_day])
-    touch = [(f[0], round(f[1] - st[1], 3), s.review_day) for f, st in zip(full, start) if f[1] - st[1] > 1e-9]
+    touch = [(f[0], round(f[1] - st[1], 3), s.review_day) for f, st in zip(full, start)]
     still = review["asym"][:, 0] >= s.threshold_mm
-    after = problem.simulate(start + touch, [s.review_day + s.peak_day])
+    after = problem.simulate(start + [t for t in touch if t[1] > 1e-9], [s.review_day + s.peak_day])
     return StagedPlan(
+        sites=[problem.sites[site].name for site, _, _ in full],
         start_units=[units for _, units, _ in start],
         review_day=s.review_day,
         p_target_after_start=float(np.mean(~still)),
@@ -228,7 +286,7 @@ def _tradeoff(plans: PlanSet) -> list[dict]:
         idx = np.flatnonzero(np.isclose(plans.total_u, total))
         best = idx[np.argmin(plans.median[idx])]
         out.append({"total_u": float(total), "median_asymmetry_mm": round(float(plans.median[best]), 3),
-                    "p_target": float(plans.p_target[best])})
+                    "p_target": float(plans.p_target[best]), "below_threshold_fraction": float(plans.p_window[best])})
     return out
 
 
@@ -258,7 +316,8 @@ def _why_not(problem: PlanningProblem, plans: PlanSet, order: np.ndarray, untrea
     if abs(static) >= s.threshold_mm * 0.5:
         return (f"toxin cannot help enough: {abs(static):.1f} mm of the rest asymmetry is static (bone or tissue, "
                 "not muscle); consider filler for volume, a corner lift, or an orthodontic / orthognathic "
-                f"evaluation for the jaw. The best toxin plan leaves {plans.median[best]:.1f} mm")
-    return (f"no plan within the limits (max {s.max_total_u:g} U, {s.max_sites} sites) brings the asymmetry below "
-            f"{s.threshold_mm:g} mm in {s.probability:.0%} of samples without over-correction or side effects; "
-            f"the best leaves {plans.median[best]:.1f} mm (untreated {untreated.median:.1f} mm)")
+                f"evaluation for the jaw. The best toxin plan leaves {plans.median[best]:.1f} mm"), True
+    return (f"no plan within the limits (max {s.max_total_u:g} U, {s.max_sites} sites) keeps the asymmetry below "
+            f"{s.threshold_mm:g} mm over the cycle in {s.probability:.0%} of samples and days without over-correction "
+            f"or side effects; the best leaves {plans.median[best]:.1f} mm at week 2 (untreated "
+            f"{untreated.median:.1f} mm)"), False

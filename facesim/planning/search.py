@@ -34,7 +34,7 @@ class PlanSet:
     """Every evaluated plan at the peak day, as arrays over plans (P).
 
     sites : (P, 2) int, site index or -1; units : (P, 2) float, U (toxin sites) or mL (filler sites)
-    total_u : (P,) toxin units; p_target, p_over, median, q10, q90 : (P,) over samples
+    total_u : (P,) toxin units; p_target, p_over, median, q10, q90 : (P,) over samples on the search's day
     p_side : (P,) chance of a side effect at the peak; side_muscle : (P,) int, the most frequent (-1 none)
     """
 
@@ -48,6 +48,7 @@ class PlanSet:
     q90: np.ndarray
     p_side: np.ndarray
     side_muscle: np.ndarray
+    p_window: np.ndarray | None = None  # (P,) below the threshold over (sample, window day) pairs
 
     def __len__(self) -> int:
         return len(self.total_u)

@@ -138,7 +138,9 @@ class CaseEvaluator:
             accepted = ["inject"] if has_plan else []
             if truth.under_pulling and not truth.over_pulling:
                 accepted.append("re-education")
-        if rep is not None and rep.recommendation == "no injection":
+        if rep is not None and rep.recommendation == "wait":  # the planner: it resolves by itself
+            accepted.insert(0, "wait")
+        if rep is not None and rep.recommendation == "no_injection":
             # nothing noticeable: no toxin; a habit is still corrected first (DESIGN.md)
             accepted.insert(1 if truth.cause == "habit" else 0, "no injection")
             if truth.cause == "iatrogenic":

@@ -131,6 +131,16 @@ def site_dose(muscle_id: str) -> tuple[tuple[float, float], float]:
     return row.typical_u, top
 
 
+def site_range(muscle_id: str) -> tuple[float, float]:
+    """Practical single-site ``(minimum, maximum)`` dose in U for a muscle (safety.toml [dose])."""
+    name = base_name(muscle_id)
+    _, top = site_dose(muscle_id)
+    low = bundled.safety().dose.min_site_u.get(name)
+    if low is None:
+        raise InputError(f"muscle {muscle_id!r} has no minimum in safety.toml [dose.min_site_u]; add {name} = <U>")
+    return low, top
+
+
 def injection_volume_ml(units, dilution_ml_per_100u: float | None = None):
     """Volume of a shot (mL): ``units`` (vial units) at ``dilution_ml_per_100u`` mL per 100 units
     (default products.toml ``[bont] reference_dilution_ml_per_100u``)."""
