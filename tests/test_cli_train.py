@@ -12,7 +12,7 @@ runner = CliRunner()
 
 def test_interactive_answers_on_stdin_with_bad_entries_asked_again(tmp_path):
     log = tmp_path / "log.json"
-    feed = "musc\nmuscular\ninject\n\nfoo_right\ndao_right\n-2\nabc\n2.5\n\n\n"
+    feed = "musc\nmuscular\ninject\n\nfoo_right\ndao_right\n-2\nabc\n3\n\n\n"
     result = runner.invoke(app, ["train", "--case", "j", *FAST, "--log", str(log)], input=feed)
     assert result.exit_code == 0, result.output
     out = result.output
