@@ -32,11 +32,13 @@ def frontal_coordinates(points: np.ndarray) -> np.ndarray:
     return to_frontal(points, points[..., 0, :], points[..., 1, :])
 
 
-def asymmetry_rule(rest_dev, expr_dev, excursion_diff):
-    """The asymmetry (mm): the largest of |rest height deviation|, |expression height deviation| and
-    |excursion difference|. The one definition: CornerMetrics, the planner and its compiled kernel
-    call it (arrays broadcast; scalars work under numba)."""
-    return np.maximum(np.maximum(np.abs(rest_dev), np.abs(expr_dev)), np.abs(excursion_diff))
+def asymmetry_rule(rest_dev, expr_dev, excursion_diff, rest_lip_dev, expr_lip_dev):
+    """The asymmetry (mm): the largest of |rest height deviation|, |expression height deviation|,
+    |excursion difference| and the lower lip's |height deviation| at rest and in the expression
+    (an over-active DLI shows there). The one definition: CornerMetrics, the planner and its
+    compiled kernel call it (arrays broadcast; scalars work under numba)."""
+    corners = np.maximum(np.maximum(np.abs(rest_dev), np.abs(expr_dev)), np.abs(excursion_diff))
+    return np.maximum(corners, np.maximum(np.abs(rest_lip_dev), np.abs(expr_lip_dev)))
 
 
 def overcorrection_rule(after, before, limit_mm):
@@ -46,14 +48,22 @@ def overcorrection_rule(after, before, limit_mm):
     return (np.abs(before) >= 0.5 * limit_mm) & (after * before < 0.0) & (np.abs(after) > limit_mm)
 
 
+#: The planner's coordinates: per expression (rest, then smile) the corners and lower-lip points
+#: (cL, cR, llL, llR) as (x, y) in the frontal frame: 16 numbers, mm.
+PLAN_POINTS = ("cheilion_left", "cheilion_right", "lower_lip_left", "lower_lip_right")
+#: The names of corner_deviations' results, in order (left minus right, mm).
+DEVIATIONS = ("rest_dev", "smile_dev", "exc_diff", "rest_ll", "smile_ll")
+
+
 def corner_deviations(c):
-    """Rest height, smile height and excursion differences (mm) from corner coordinates (..., 8):
-    rest cL, cR, smile cL, cR as (x, y) in the frontal frame. Scalars under numba for a (8,) array."""
+    """Rest and smile height differences, the excursion difference and the lower lip's rest and smile
+    height differences (mm) from planner coordinates (..., 16) (PLAN_POINTS at rest, then smiling).
+    Scalars under numba for a (16,) array."""
     rest_dev = c[..., 1] - c[..., 3]
-    smile_dev = c[..., 5] - c[..., 7]
-    exc_diff = np.hypot(c[..., 4] - c[..., 0], c[..., 5] - c[..., 1]) - np.hypot(c[..., 6] - c[..., 2],
-                                                                                c[..., 7] - c[..., 3])
-    return rest_dev, smile_dev, exc_diff
+    smile_dev = c[..., 9] - c[..., 11]
+    exc_diff = np.hypot(c[..., 8] - c[..., 0], c[..., 9] - c[..., 1]) - np.hypot(c[..., 10] - c[..., 2],
+                                                                                c[..., 11] - c[..., 3])
+    return rest_dev, smile_dev, exc_diff, c[..., 5] - c[..., 7], c[..., 13] - c[..., 15]
 
 
 @dataclass(frozen=True)
@@ -97,8 +107,9 @@ class CornerMetrics:
 
     @property
     def asymmetry(self) -> np.ndarray:
-        """The largest of |rest height dev|, |height dev|, |excursion difference| (mm)."""
-        return asymmetry_rule(self.rest_height_deviation, self.height_deviation, self.excursion_difference)
+        """The asymmetry (mm): :func:`asymmetry_rule` of these metrics."""
+        return asymmetry_rule(self.rest_height_deviation, self.height_deviation, self.excursion_difference,
+                              self.rest_lower_lip_deviation, self.lower_lip_deviation)
 
     @property
     def balance_score(self) -> np.ndarray:

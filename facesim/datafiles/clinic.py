@@ -120,6 +120,7 @@ class Target(Sourced):
     review_day: NonNegative
     retreatment_min_day: NonNegative
     wait_limit_day: NonNegative
+    weak_strength: Fraction
 
 
 class FillerCandidates(Sourced):

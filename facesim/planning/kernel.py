@@ -40,11 +40,11 @@ def evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv
                    n_muscles):
     """Evaluate plans (plan_a[p], plan_b[p]) = level indices of the two sites.
 
-    Shapes: base (K, 8); ta (La, K, 8); tb (Lb, K, 8); da, ga (La, K, S); db, gb (Lb, K, S);
-    d0, g0 (K, S); w8 (K, S, 8); inv_ed50 (K, S) = 1 / ED50 of each sample; hill_table (K, G): the
+    Shapes (C = 16 planner coordinates, metrics.PLAN_POINTS): base (K, C); ta (La, K, C); tb (Lb, K, C); da, ga (La, K, S); db, gb (Lb, K, S);
+    d0, g0 (K, S); w8 (K, S, C); inv_ed50 (K, S) = 1 / ED50 of each sample; hill_table (K, G): the
     sample's force loss at dose / ED50 = g / table_scale (see hill_table); shared_ids, shared_watched (S,);
-    side_a (La, K), side_b (Lb, K): muscle id of a side effect or -1; baseline (K, 3): untreated
-    rest height, smile height and excursion differences.
+    side_a (La, K), side_b (Lb, K): muscle id of a side effect or -1; baseline (K, 5): the untreated
+    deviations, metrics.DEVIATIONS.
 
     Returns per plan: q10, median, q90 of the asymmetry over samples (linear interpolation, as
     numpy.quantile), n_target, n_over, n_side (int32) and side_muscle (int32, -1 none).
@@ -52,6 +52,7 @@ def evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv
     n_plans = plan_a.shape[0]
     last = hill_table.shape[1] - 1
     k_n = base.shape[0]
+    n_c = base.shape[1]
     s_n = da.shape[2]
     quantiles = np.empty((n_plans, 3))
     n_target = np.zeros(n_plans, dtype=np.int32)
@@ -61,11 +62,11 @@ def evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv
     for p in prange(n_plans):
         la = plan_a[p]
         lb = plan_b[p]
-        c = np.empty(8)
+        c = np.empty(n_c)
         asym_k = np.empty(k_n)
         counts = np.zeros(n_muscles, dtype=np.int32)
         for k in range(k_n):
-            for j in range(8):
+            for j in range(n_c):
                 c[j] = base[k, j] + ta[la, k, j] + tb[lb, k, j]
             who = side_a[la, k]
             if who < 0:
@@ -78,17 +79,18 @@ def evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv
                 else:
                     loss = hill_table[k, i] + (x - i) * (hill_table[k, i + 1] - hill_table[k, i])
                 correction = (g0[k, s] - (1.0 - loss)) - ga[la, k, s] - gb[lb, k, s]
-                for j in range(8):
+                for j in range(n_c):
                     c[j] -= correction * w8[k, s, j]
                 if who < 0 and shared_watched[s] and loss > side_limit:
                     who = shared_ids[s]
-            rest_dev, smile_dev, exc = _deviations(c)
-            asym = _asymmetry(rest_dev, smile_dev, exc)
+            rest_dev, smile_dev, exc, rest_ll, smile_ll = _deviations(c)
+            asym = _asymmetry(rest_dev, smile_dev, exc, rest_ll, smile_ll)
             asym_k[k] = asym
             if asym < threshold:
                 n_target[p] += 1
             over = (_overcorrected(rest_dev, baseline[k, 0], over_mm) or _overcorrected(smile_dev, baseline[k, 1], over_mm)
-                    or _overcorrected(exc, baseline[k, 2], over_mm))
+                    or _overcorrected(exc, baseline[k, 2], over_mm) or _overcorrected(rest_ll, baseline[k, 3], over_mm)
+                    or _overcorrected(smile_ll, baseline[k, 4], over_mm))
             if over:
                 n_over[p] += 1
             if who >= 0:

@@ -25,7 +25,8 @@ from facesim.datafiles import bundled
 from facesim.treatment.dose_table import DoseTable
 from facesim.errors import InputError
 from facesim.geometry.frontal import frontal_axes
-from facesim.metrics import METRIC_LANDMARKS, asymmetry_rule, corner_deviations, overcorrection_rule
+from facesim.metrics import (DEVIATIONS, METRIC_LANDMARKS, PLAN_POINTS, asymmetry_rule, corner_deviations,
+                             overcorrection_rule)
 from facesim.anatomy.muscles import PointSpec, face_scale
 from facesim.face.names import SIDES
 from facesim.treatment.filler import FillerInjection
@@ -71,6 +72,7 @@ class PlannerSettings:
     review_day: float
     retreatment_min_day: float
     wait_limit_day: float
+    weak_strength: float
     filler: bool = False  # add filler volumes at the commissure sites to the candidates
 
     @classmethod
@@ -112,7 +114,7 @@ class Site:
     levels: np.ndarray
     step: float
     filler: FillerInjection | None = None  # 1 mL at this site (filler sites only)
-    field8: np.ndarray | None = None  # (8,) corner coordinates moved by 1 mL (rest and smile), mm
+    field8: np.ndarray | None = None  # (16,) planner coordinates moved by 1 mL (rest and smile), mm
 
     @property
     def unit(self) -> str:
@@ -129,8 +131,8 @@ class _Response:
     """Everything of the patient on a set of days, for every sample."""
 
     days: np.ndarray
-    w8: np.ndarray  # (K, T, M, 8) corner coordinates (rest cL, cR, smile cL, cR; x, y) per unit force factor
-    base8: np.ndarray  # (K, T, 8) coordinates with the baseline force factors
+    w8: np.ndarray  # (K, T, M, 16) planner coordinates (metrics.PLAN_POINTS, rest then smile) per unit force factor
+    base8: np.ndarray  # (K, T, 16) coordinates with the baseline force factors
     d0: np.ndarray  # (K, T, M) effective dose of earlier injections, U
     g0: np.ndarray  # (K, T, M) baseline force factor
     baseline: dict  # metric -> (K, T) without new toxin
@@ -153,8 +155,8 @@ class PlanningProblem:
         # The pupils sit on bone-tied skin, so the frontal frame is that of the rest mesh and the
         # corner coordinates are affine in the muscle forces.
         origin, self._rot = frontal_axes(rest_pts[0], rest_pts[1])
-        self._b = (basis[:, 2:4, :2] @ self._rot).reshape(len(model.muscle_ids), 4)  # (M, 4) mm per N
-        self._c0 = ((rest_pts[2:4, :2] - origin) @ self._rot).reshape(4)
+        self._b = (basis[:, 2:6, :2] @ self._rot).reshape(len(model.muscle_ids), 8)  # (M, 8) mm per N
+        self._c0 = ((rest_pts[2:6, :2] - origin) @ self._rot).reshape(8)
         self.sites = self._candidate_sites()
         previous = self.sim.injections
         xy = np.array([site.xy for site in self.sites] + [i.site_xy for i in previous]).reshape(-1, 2)
@@ -191,17 +193,17 @@ class PlanningProblem:
         cfg = bundled.planner().filler
         model = self.model
         point = PointSpec(cfg.landmark, cfg.offset_mm)
-        stencil = model.landmark_weights(METRIC_LANDMARKS[2:4])
+        stencil = model.landmark_weights(PLAN_POINTS)
         out = []
         for side in SIDES:
             xyz = point.locate(model.face, side, face_scale(model.face, model.anatomy))
             filler = FillerInjection(tuple(map(float, xyz)), 1.0, cfg.product_class)
-            corners = (stencil @ filler.unit_field(model))[:, :2] @ self._rot  # (2, 2) mm per mL
+            corners = (stencil @ filler.unit_field(model))[:, :2] @ self._rot  # (4, 2) mm per mL
             step = float(cfg.step_ml)
             top = filler.filler_class.max_volume_ml
             levels = step * np.arange(1, int(np.floor(top / step + 1e-9)) + 1)
             out.append(Site(f"commissure_filler_{side}", "", xyz[:2], False, levels, step, filler,
-                            np.tile(corners.reshape(4), 2)))
+                            np.tile(corners.reshape(8), 2)))
         return out
 
     def response(self, days, shots: tuple = ()) -> _Response:
@@ -217,7 +219,7 @@ class PlanningProblem:
             tone = 1.0 + (tone[None] - 1.0) * pk
             w = [m.muscle_forces(m.expressions.get(e), strength, tone) for e in ("rest", "smile")]
             w8 = np.concatenate([wi[..., None] * self._b for wi in w], axis=-1)  # (K, T, M, 8)
-            static = (self.sim.static_at_landmarks(t)[:, 2:4, :2] @ self._rot).reshape(len(t), 4)
+            static = (self.sim.static_at_landmarks(t)[:, 2:6, :2] @ self._rot).reshape(len(t), 8)
             d0 = np.zeros((k.size, len(t), len(self.territories)))
             for j, inj in enumerate(self.sim.injections):
                 d0 += self._shot_dose(self.table, len(self.sites) + j, inj, t)
@@ -259,7 +261,7 @@ class PlanningProblem:
         """Metrics (K, T) and force loss (K, T, M) of one plan on ``days``, every sample (exact)."""
         r = self.response(days)
         dose = r.d0.copy()
-        filler = np.zeros((len(r.days), 8))
+        filler = np.zeros((len(r.days), 16))
         for index, amount, day in items:
             site = self.sites[index]
             if site.filler is None:
@@ -296,16 +298,17 @@ def overcorrected(met: dict[str, np.ndarray], before: dict[str, np.ndarray], lim
     ``limit_mm`` is now the stronger by more than ``limit_mm``, in the rest height, the smile height
     or the excursion difference. (The search kernel applies the same rule.)"""
     out = np.zeros(np.shape(met["asym"]), bool)
-    for key in ("rest_dev", "smile_dev", "exc_diff"):
+    for key in DEVIATIONS:
         out |= overcorrection_rule(met[key], before[key], limit_mm)
     return out
 
 
 def corner_asymmetry(c: np.ndarray) -> dict[str, np.ndarray]:
-    """Corner metrics from (..., 8) coordinates: rest cL, cR, smile cL, cR (x, y), frontal frame, mm."""
-    rest_dev, smile_dev, exc_diff = corner_deviations(c)
-    asym = asymmetry_rule(rest_dev, smile_dev, exc_diff)
-    return {"rest_dev": rest_dev, "smile_dev": smile_dev, "exc_diff": exc_diff, "asym": asym}
+    """Corner metrics from (..., 16) planner coordinates (metrics.PLAN_POINTS at rest, then smiling), mm."""
+    rest_dev, smile_dev, exc_diff, rest_ll, smile_ll = corner_deviations(c)
+    asym = asymmetry_rule(rest_dev, smile_dev, exc_diff, rest_ll, smile_ll)
+    return {"rest_dev": rest_dev, "smile_dev": smile_dev, "exc_diff": exc_diff, "rest_ll": rest_ll,
+            "smile_ll": smile_ll, "asym": asym}
 
 
 def over_pulling_muscles(scenario: Scenario) -> set[str]:

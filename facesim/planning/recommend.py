@@ -20,7 +20,7 @@ from facesim.planning.planner import PlanItem, PlannerSettings, PlanningProblem,
 from facesim.scenario.case import Scenario
 from facesim.treatment.shot import Shot
 
-METRICS = ("rest_dev", "smile_dev", "exc_diff", "asym")
+METRICS = ("rest_dev", "smile_dev", "exc_diff", "smile_ll", "asym")
 FOLLOW_DAYS = np.arange(0.0, 181.0, 1.0)
 
 
@@ -158,6 +158,13 @@ def _decide(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked, e
         return ("no_injection", f"the asymmetry is already below the noticeable threshold ({s.threshold_mm:g} mm) in "
                 f"{plans.p_window[empty]:.0%} of samples and days (median {untreated.median:.1f} mm at week 2): no "
                 "toxin is needed; the goal is a balance nobody notices", None, None)
+    weak = _weak_elevators(problem)
+    if weak:
+        return ("re_education_first", f"a weak side, not an over-pulling one: {', '.join(weak)} below "
+                f"{s.weak_strength:.0%} of average strength with no muscle pulling too hard. Re-education first "
+                "(smile-and-hold, resistance and mirror exercises, physiotherapy), and rule out a nerve cause "
+                "(a facial-nerve examination) before anything cosmetic. Toxin on the other side is only a later "
+                "option: the ranked plans below carry their cautions", None, None)
     wait_day = _resolves_by_itself(problem)
     if wait_day is not None:
         return ("wait", f"the asymmetry comes from the previous injection and resolves by itself: below the "
@@ -172,6 +179,15 @@ def _decide(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked, e
         return "plan", reason, chosen, _staged(problem, plans, int(order[0]))
     reason, static = _why_not(problem, plans, order, untreated)
     return ("not_toxin" if static else "no_suitable_plan"), reason, None, None
+
+
+def _weak_elevators(problem: PlanningProblem) -> list[str]:
+    """Smile elevators weaker than ``weak_strength`` while nothing over-pulls (a weak side), else []."""
+    p, s = problem.scenario.patient, problem.settings
+    elevators = set(bundled.safety().effects.smile_elevators)
+    if over_pulling_muscles(problem.scenario):
+        return []
+    return sorted(m for m, v in p.strength.items() if base_name(m) in elevators and v < s.weak_strength)
 
 
 def _resolves_by_itself(problem: PlanningProblem) -> float | None:

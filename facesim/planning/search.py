@@ -19,6 +19,7 @@ import numpy as np
 from facesim.datafiles import bundled
 from facesim.face.names import base_name
 from facesim.planning.kernel import evaluate_pairs, hill_table
+from facesim.metrics import DEVIATIONS
 from facesim.treatment.spread import shot_sigma_mm
 from facesim.treatment.time_course import effective_dose
 
@@ -90,7 +91,7 @@ class PlanSearch:
             site, k_n = self.sites[i], self.samples.size
             apparent = float(site.filler.course(np.array([self._day]))[0][0])  # mL seen per mL injected
             terms = np.ascontiguousarray(np.broadcast_to(
-                (site.levels * apparent)[:, None, None] * site.field8, (len(site.levels), k_n, 8)))
+                (site.levels * apparent)[:, None, None] * site.field8, (len(site.levels), k_n, site.field8.size)))
             none = np.zeros((len(site.levels), k_n, 0))
             self._terms[i] = (np.zeros(0, int), none, none, terms, np.zeros(0, bool), none)
         if i not in self._terms:
@@ -124,7 +125,7 @@ class PlanSearch:
         args = []
         for term in sides:
             if term is None:  # an empty partner: one level with no effect
-                args.append((np.zeros((1, k_n, 8)), np.zeros((1, k_n, len(shared))), np.zeros((1, k_n, len(shared))),
+                args.append((np.zeros((1, k_n, r.base8.shape[-1])), np.zeros((1, k_n, len(shared))), np.zeros((1, k_n, len(shared))),
                              np.full((1, k_n), -1)))
                 continue
             reached, dose, loss, terms, _, dg = term
@@ -146,7 +147,7 @@ class PlanSearch:
             np.ascontiguousarray(r.w8[:, 0, shared, :]), 1.0 / (k.ed50[:, None] * self.problem.ed50[None, shared]),
             *self._table,
             shared.astype(np.int64), watched[shared], side_a.astype(np.int64), side_b.astype(np.int64),
-            s.side_effect_loss, np.stack([base["rest_dev"][:, 0], base["smile_dev"][:, 0], base["exc_diff"][:, 0]], 1),
+            s.side_effect_loss, np.stack([base[key][:, 0] for key in DEVIATIONS], 1),
             s.threshold_mm, s.overcorrection_mm, len(self.model.muscle_ids))
         n_plans = len(plan_a)
         sites = np.full((n_plans, 2), -1)
