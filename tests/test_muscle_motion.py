@@ -20,8 +20,9 @@ def assert_lines_of_action(model):
     assert 50.0 < m["zygomaticus_major"].angle_deg < 65.0  # up and out
     ris = m["risorius"]  # laterally and somewhat down, toward the masseteric fascia
     assert -25.0 < ris.angle_deg < -3.0 and ris.motion_mm[0] > 1.0
-    buc = m["buccinator"]  # backward: the posterior motion dominates
+    buc = m["buccinator"]  # backward: the posterior motion dominates, and it presses the cheek back
     assert buc.motion_mm[2] < -2.0 * abs(buc.motion_mm[0]) and abs(buc.motion_mm[1]) < 0.2 * abs(buc.motion_mm[2])
+    assert buc.cheek_anterior_mm == min(x.cheek_anterior_mm for x in m.values()) < 0.0  # the most of any muscle
     dao = m["dao"]  # down and slightly lateral
     assert -85.0 < dao.angle_deg < -60.0 and dao.motion_mm[0] > 0
     dli = m["dli"]  # the lower lip down and lateral

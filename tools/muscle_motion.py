@@ -7,7 +7,8 @@ Usage::
 Prints, per face: the smile calibration and the default smile (mm, degrees above the
 lateral horizontal, before and after the calibration); each muscle's landmark motion
 when it alone pulls at its max force (the commissure; the lower-lip point for the DLI
-and mentalis), as frontal length and angle and as [lateral, superior, anterior] mm.
+and mentalis), as frontal length and angle and as [lateral, superior, anterior] mm, and
+the mean anterior motion of that side's cheek (negative: pressed back).
 On the ICT face also the FACS shapes' own motion and, per muscle, the cosine of its
 landmark motion with mouthSmile, mouthFrown and mouthLowerDown at that landmark and
 the cosine of the whole field over the perioral, cheek and chin regions.
@@ -37,19 +38,20 @@ def smile_lines(model) -> list[str]:
             f"at {float(m.angle_left):.1f}/{float(m.angle_right):.1f} deg above the lateral horizontal"]
 
 
-def motion_row(label: str, landmark: str, motion, frontal: float, angle: float) -> str:
+def motion_row(label: str, landmark: str, motion, frontal: float, angle: float, cheek: str = "") -> str:
     lat, sup, ant = motion
-    return f"  {label:32s} {landmark:16s} {frontal:6.2f} mm {angle:7.1f} deg   [{lat:6.2f} {sup:6.2f} {ant:6.2f}]"
+    return (f"  {label:32s} {landmark:16s} {frontal:6.2f} mm {angle:7.1f} deg   [{lat:6.2f} {sup:6.2f} {ant:6.2f}]"
+            f"{cheek}")
 
 
 def motion_table(model, side: str) -> list[str]:
     from facesim.tissue.muscle_motion import muscle_motions
 
     out = [f"  {'muscle (max force)':32s} {'landmark':16s} {'frontal':>9s} {'angle':>11s}   "
-           "[lateral superior anterior] mm"]
+           "[lateral superior anterior] mm   cheek anterior (area mean) mm"]
     for mm in muscle_motions(model, side):
         out.append(motion_row(f"{mm.muscle_id} ({mm.force_n:g} N)", mm.landmark, mm.motion_mm, mm.frontal_mm,
-                              mm.angle_deg))
+                              mm.angle_deg, f"   {mm.cheek_anterior_mm:6.2f}"))
     return out
 
 

@@ -32,6 +32,8 @@ class MuscleMotion:
     motion_mm : (3,) float array, mm, [lateral (toward that side), superior, anterior]
     frontal_mm : float, mm, the motion in the frontal (photograph) plane
     angle_deg : float, degrees above the lateral horizontal (-90 straight down, 180 medial)
+    cheek_anterior_mm : float, mm, the area-mean anterior motion of that side's cheek region
+        (negative: the cheek is pressed back against the teeth, as the buccinator does)
     """
 
     muscle_id: str
@@ -40,6 +42,7 @@ class MuscleMotion:
     motion_mm: np.ndarray
     frontal_mm: float
     angle_deg: float
+    cheek_anterior_mm: float
 
 
 def landmark_of(muscle: str, side: str) -> str:
@@ -61,11 +64,16 @@ def muscle_motions(model: FaceModel, side: str = "left") -> list[MuscleMotion]:
     """Every muscle of ``side`` (anatomy order): its landmark's motion at its max force."""
     if side not in SIDES:
         raise ValueError(f"side {side!r}; use left or right")
+    face = model.face
+    cheek = face.region("cheek") & (SIDE_SIGN[side] * face.vertices[:, 0] > 0)
+    weights = model.tissue.areas * cheek / max(float(model.tissue.areas[cheek].sum()), 1e-300)
     out = []
     for muscle in model.anatomy.muscles:
         mid = sided(muscle.name, side)
         k = model.index(mid)
+        field = model.basis[k] * model.max_force[k]
         landmark = landmark_of(muscle.name, side)
-        motion, frontal, angle = frontal_motion(model, model.basis[k] * model.max_force[k], landmark, side)
-        out.append(MuscleMotion(mid, landmark, float(model.max_force[k]), motion, frontal, angle))
+        motion, frontal, angle = frontal_motion(model, field, landmark, side)
+        out.append(MuscleMotion(mid, landmark, float(model.max_force[k]), motion, frontal, angle,
+                                float(weights @ field[:, 2])))
     return out
