@@ -53,3 +53,16 @@ def test_lines_of_action_on_the_ict_face_and_its_facs_shapes():
         target = frontal_motion(model, expression_field(ICT, shape, result), m[muscle].landmark, "left")[0]
         own = m[muscle].motion_mm
         assert own @ target / (np.linalg.norm(own) * np.linalg.norm(target)) > 0.95, (muscle, shape)
+
+
+def test_the_tool_prints_the_table(tmp_path, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("muscle_motion_tool", Path(__file__).resolve().parents[1]
+                                                  / "tools" / "muscle_motion.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    tool.main(["--vertices", "3000", "--ict", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "risorius_left" in out and "lower_lip_left" in out
+    assert "default smile: before" in out and "ICT face:" in out and "skipped" in out
