@@ -134,8 +134,8 @@ def fit_ict(
     out: Annotated[Path | None, typer.Option(help="Anatomy file to write (.toml) with the fitted muscles.")] = None,
     evaluations: Annotated[int, typer.Option(min=7, help="Objective evaluations per fitted muscle.")] = 400,
     check_builtin: Annotated[
-        bool, typer.Option(help="Keep only fitted muscles that keep the built-in face's acceptance (smile 7-12 mm, "
-                                "35-60 deg; rest < 1.5 mm; sidedness).")
+        bool, typer.Option(help="Keep only fitted muscles that keep the built-in face's acceptance (smile 8-10 mm, "
+                                "45-50 deg; rest < 1.5 mm; sidedness).")
     ] = True,
     force: Force = False,
 ) -> None:

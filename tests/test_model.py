@@ -1,5 +1,7 @@
 """The science of the engine foundation: symmetry, sidedness, magnitude, convergence."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.sparse.linalg as spla
@@ -10,6 +12,8 @@ from facesim.metrics import METRIC_LANDMARKS
 from facesim.tissue.model import FaceModel
 from facesim.anatomy.patient import Patient
 from facesim.tissue.patient_metrics import patient_metrics
+
+ICT = Path(__file__).resolve().parents[1].parent / "shared" / "ict-facekit"  # skipped when absent
 
 SIDE_PAIRS = ("height_deviation", "rest_height_deviation", "lower_lip_deviation", "rest_lower_lip_deviation",
               "excursion_difference")
@@ -102,11 +106,47 @@ def test_over_toned_right_dao_lowers_the_right_corner_at_rest(model):
     assert patient_metrics(model, Patient(tone={"dao_right": 4.0})).rest_height_deviation > 0.3
 
 
-def test_default_smile_magnitude_and_direction(model):
+def assert_normal_smile(model):
+    """The default smile: 9 +- 1 mm of commissure excursion at 45-50 degrees above the lateral
+    horizontal (normal 9.08-9.28 mm at ~47 degrees, clinical-parameters section 7)."""
     m = patient_metrics(model, Patient())
     for side in ("left", "right"):
-        assert 7.0 <= getattr(m, f"excursion_{side}") <= 12.0
-        assert 35.0 <= getattr(m, f"angle_{side}") <= 60.0
+        assert 8.0 <= getattr(m, f"excursion_{side}") <= 10.0, (side, float(getattr(m, f"excursion_{side}")))
+        assert 45.0 <= getattr(m, f"angle_{side}") <= 50.0, (side, float(getattr(m, f"angle_{side}")))
+
+
+def test_default_smile_magnitude_and_direction(model):
+    assert_normal_smile(model)  # measured 9.00 mm at 46.3 degrees (20k vertices)
+
+
+@pytest.mark.skipif(not (ICT / "generic_neutral_mesh.obj").is_file(), reason="no ../shared/ict-facekit")
+@pytest.mark.parametrize("decimate_to", [None, 6000])
+def test_default_smile_holds_on_the_ict_face(decimate_to):
+    """The same anatomy, activations and tissue constants on a real scan, whole or decimated: no per-face
+    tuning (the one stiffness factor is fitted on the face's own landmarks, facesim.tissue.calibration).
+    Measured 9.00 mm at 46.9 degrees (stiffness x0.761; 6.85 mm uncalibrated); decimated to 6000 vertices
+    9.14/8.86 mm at 47.8/47.3 degrees (the decimated mesh is no longer exactly symmetric)."""
+    from facesim.scan.ict import import_ict
+
+    assert_normal_smile(FaceModel(import_ict(ICT, decimate_to=decimate_to).face))
+
+
+def test_the_smile_recruits_the_depressors(model):
+    """DAO, DLI and platysma are active in the default smile (expressions.toml, with their sources),
+    so a depressor's strength, and a depressor toxin, change the smile's balance."""
+    smile = model.expressions.get("smile")
+    for muscle in ("dao_right", "dli_right", "platysma_right"):
+        assert smile[model.index(muscle)] > 0.1
+    weak_dao = patient_metrics(model, Patient(strength={"dao_right": 0.3}))
+    assert weak_dao.height_deviation < -0.5 and abs(weak_dao.rest_height_deviation) < 1e-9  # measured -0.79 mm
+    weak_dli = patient_metrics(model, Patient(strength={"dli_right": 0.3}))
+    assert weak_dli.lower_lip_deviation < -0.5  # the right lower lip sits higher; measured -0.76 mm
+
+
+def test_an_over_active_right_dli_lowers_the_right_lower_lip_in_the_smile(model):
+    m = patient_metrics(model, Patient(strength={"dli_right": 3.0}))
+    assert m.lower_lip_deviation > 1.5  # measured 2.16 mm (left minus right: the right is lower)
+    assert m.lower_lip_deviation > 2.0 * abs(m.height_deviation)  # the lip more than the corner
 
 
 def test_rest_tone_moves_the_corner_little(model):

@@ -78,10 +78,12 @@ def test_jaw_shift_is_fitted_as_a_static_offset(coarse_model):
 def test_unidentifiable_parameters_are_reported(coarse_model):
     c = fit(coarse_model, Patient())
     words = " ".join(c.unidentifiable)
-    assert "strength of dao" in words  # no DAO activation in rest or smile
+    assert "strength of masseter, mentalis" in words  # not active in rest or smile
+    # the smile's DAO co-activation moves the landmarks opposite to the levator anguli oris
+    assert "dao_left strength: they move the landmarks alike" in words
     assert "left-right difference" in words
     assert c.rank < c.n_parameters
-    assert c.patient.strength["dao_left"] == pytest.approx(1.0)
+    assert c.patient.strength["dao_left"] == pytest.approx(1.0, abs=0.01)  # kept near 1 by the ridge
 
 
 def test_patient_toml_is_read_back(coarse_model, tmp_path):

@@ -11,7 +11,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import model_validator
 
-from facesim.datafiles.base import DataFile, Depth, Fraction, Frozen, Number, Positive, Sourced, Table, bounded
+from facesim.datafiles.base import (DataFile, Depth, Fraction, Frozen, Number, Positive, Range, Sourced, Table,
+                                    bounded)
 
 # --------------------------------------------------------------------------- anatomy.toml
 
@@ -127,9 +128,18 @@ class Anchoring(Sourced):
     bone_n_per_mm3: Positive
 
 
+class Calibration(Sourced):
+    """``[calibration]``: the normative smile every face's tissue stiffness is scaled to (mm), and the
+    band of stiffness factors a sound face falls in."""
+
+    smile_excursion_mm: Positive
+    stiffness_factor_range: Range
+
+
 class TissueFile(DataFile):
     """facesim/data/tissue.toml."""
 
     KIND = "tissue"
     skin: Skin
     anchoring: Anchoring
+    calibration: Calibration

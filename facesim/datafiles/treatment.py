@@ -118,12 +118,19 @@ class HyaluronidaseData(Sourced):
     swelling_peak_day: NonNegative
 
 
+class FillerFieldData(Sourced):
+    """``[field]``: how a bolus displaces the tissue around it (dimensionless)."""
+
+    tangential_push: NonNegative
+
+
 class FillersFile(DataFile):
     """facesim/data/fillers.toml."""
 
     KIND = "fillers"
     classes: Table[str, FillerClass]
     hyaluronidase: HyaluronidaseData
+    field: FillerFieldData
 
 
 # --------------------------------------------------------------------------- corrections.toml

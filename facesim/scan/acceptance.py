@@ -14,8 +14,8 @@ from facesim.anatomy.muscles import Anatomy
 from facesim.scan.facs_fit import FacsFitResult
 from facesim.tissue.model import FaceModel
 
-SMILE_EXCURSION_MM = (7.0, 12.0)
-SMILE_ANGLE_DEG = (35.0, 60.0)
+SMILE_EXCURSION_MM = (8.0, 10.0)  # 9 +- 1 mm, the normal excursion (clinical-parameters section 7)
+SMILE_ANGLE_DEG = (45.0, 50.0)  # the normal direction, ~47 degrees (section 7)
 REST_CORNER_MAX_MM = 1.5
 
 
@@ -25,8 +25,8 @@ class Acceptance:
 
     Attributes
     ----------
-    excursion_mm : (left, right) smile excursion, mm (7-12)
-    angle_deg : (left, right) smile angle, degrees (35-60)
+    excursion_mm : (left, right) smile excursion, mm (8-10)
+    angle_deg : (left, right) smile angle, degrees (45-50)
     rest_corner_mm : float, largest corner motion from the unloaded face to rest, mm (< 1.5)
     asymmetry_mm : float, largest left-right metric difference of a symmetric patient, mm (~0)
     strong_zygomaticus_ok : bool, a 1.5x right zygomaticus lifts the right corner up and out
@@ -48,8 +48,9 @@ class Acceptance:
                 and self.strong_zygomaticus_ok and self.toned_dao_ok)
 
     def line(self) -> str:
-        return (f"smile excursion {self.excursion_mm[0]:.2f}/{self.excursion_mm[1]:.2f} mm (7-12), "
-                f"angle {self.angle_deg[0]:.1f}/{self.angle_deg[1]:.1f} deg (35-60), "
+        return (f"smile excursion {self.excursion_mm[0]:.2f}/{self.excursion_mm[1]:.2f} mm "
+                f"({SMILE_EXCURSION_MM[0]:g}-{SMILE_EXCURSION_MM[1]:g}), angle {self.angle_deg[0]:.1f}/"
+                f"{self.angle_deg[1]:.1f} deg ({SMILE_ANGLE_DEG[0]:g}-{SMILE_ANGLE_DEG[1]:g}), "
                 f"rest corner {self.rest_corner_mm:.2f} mm (< 1.5), "
                 f"sidedness {'ok' if self.strong_zygomaticus_ok and self.toned_dao_ok else 'FAILS'}: "
                 f"{'passes' if self.passed else 'FAILS'}")

@@ -39,7 +39,7 @@ from scipy.optimize import minimize
 from facesim.anatomy.muscles import Anatomy, MuscleSpec, PointSpec, place_muscles
 from facesim.errors import InputError
 from facesim.face.names import SIDES, split_sided
-from facesim.scan.ict import CALIBRATION_PAIRS, FIELD_REGIONS, expression_field
+from facesim.scan.ict import CALIBRATION_PAIRS, expression_field, field_agreement, field_mask
 from facesim.scan.importer import ImportResult
 from facesim.tissue.model import FaceModel
 
@@ -128,14 +128,7 @@ class PairScore:
 def score_field(field: np.ndarray, target: np.ndarray, landmark_vertex: int, mask: np.ndarray,
                 shape: str = "", muscle: str = "", landmark: str = "") -> PairScore:
     """Compare a model field (n, 3) with a target displacement (n, 3) as facesim.scan.ict.compare_fields does."""
-    a, m = target[landmark_vertex], field[landmark_vertex]
-    frontal = np.degrees(np.arctan2(m[1], m[0]) - np.arctan2(a[1], a[0]))
-    frontal = (frontal + 180.0) % 360.0 - 180.0
-    cos3 = a @ m / max(np.linalg.norm(a) * np.linalg.norm(m), 1e-300)
-    d, b = target[mask], field[mask]
-    cosine = np.sum(d * b) / max(np.linalg.norm(d) * np.linalg.norm(b), 1e-300)
-    return PairScore(shape, muscle, landmark, float(frontal), float(np.degrees(np.arccos(np.clip(cos3, -1, 1)))),
-                     float(cosine))
+    return PairScore(shape, muscle, landmark, *field_agreement(field, target, landmark_vertex, mask))
 
 
 @dataclass(frozen=True)
@@ -220,9 +213,7 @@ class _Targets:
     def __init__(self, model: FaceModel, result: ImportResult, directory: Path | str, pairs):
         face = model.face
         self.model = model
-        self.mask = np.zeros(face.n_vertices, dtype=bool)
-        for r in FIELD_REGIONS:
-            self.mask |= face.region(r)
+        self.mask = field_mask(face)
         self.pairs = tuple(pairs)
         self.fields = {shape: expression_field(directory, shape, result) for shape, _, _ in self.pairs}
         self.vertex = {lm: face.landmark_index(lm) for _, _, lm in self.pairs}

@@ -90,24 +90,41 @@ class FieldComparison:
     field_cosine: float
 
 
-def compare_fields(model: FaceModel, result: ImportResult, directory: Path | str,
-                   pairs=CALIBRATION_PAIRS) -> list[FieldComparison]:
-    """Compare each muscle's unit field with its ICT expression (see CALIBRATION_PAIRS)."""
-    face = model.face
+def field_mask(face) -> np.ndarray:
+    """Vertices (n,) bool where fields are compared (FIELD_REGIONS)."""
     mask = np.zeros(face.n_vertices, dtype=bool)
     for r in FIELD_REGIONS:
         mask |= face.region(r)
-    out = []
-    for shape, muscle, landmark in pairs:
-        d = expression_field(directory, shape, result)
-        b = model.basis[model.index(muscle)]
-        i = face.landmark_index(landmark)
-        a, m = d[i], b[i]
-        m_scaled = m * np.linalg.norm(a) / max(np.linalg.norm(m), 1e-300)
-        frontal = np.degrees(np.arctan2(m[1], m[0]) - np.arctan2(a[1], a[0]))
-        frontal = (frontal + 180.0) % 360.0 - 180.0
-        cos3 = float(a @ m / max(np.linalg.norm(a) * np.linalg.norm(m), 1e-300))
-        cosine = float(np.sum(d[mask] * b[mask]) / max(np.linalg.norm(d[mask]) * np.linalg.norm(b[mask]), 1e-300))
-        out.append(FieldComparison(shape, muscle, landmark, a, m_scaled, float(frontal),
-                                   float(np.degrees(np.arccos(np.clip(cos3, -1.0, 1.0)))), cosine))
-    return out
+    return mask
+
+
+def field_agreement(field: np.ndarray, target: np.ndarray, vertex: int, mask: np.ndarray) -> tuple[float, float, float]:
+    """How a model field (n, 3) points like a target field (n, 3): the signed frontal-plane angle and the
+    3D angle (degrees) between their motions at ``vertex``, and their cosine similarity over ``mask``."""
+    a, m = target[vertex], field[vertex]
+    frontal = np.degrees(np.arctan2(m[1], m[0]) - np.arctan2(a[1], a[0]))
+    frontal = (frontal + 180.0) % 360.0 - 180.0
+    cos3 = a @ m / max(np.linalg.norm(a) * np.linalg.norm(m), 1e-300)
+    d, b = target[mask], field[mask]
+    cosine = np.sum(d * b) / max(np.linalg.norm(d) * np.linalg.norm(b), 1e-300)
+    return float(frontal), float(np.degrees(np.arccos(np.clip(cos3, -1.0, 1.0)))), float(cosine)
+
+
+def compare_field(model: FaceModel, shape_field: np.ndarray, shape: str, muscle: str, landmark: str,
+                  mask: np.ndarray | None = None) -> FieldComparison:
+    """One muscle's unit field against one ICT shape's field (n, 3) mm, at ``landmark`` and over ``mask``."""
+    face = model.face
+    mask = field_mask(face) if mask is None else mask
+    b = model.basis[model.index(muscle)]
+    i = face.landmark_index(landmark)
+    a, m = shape_field[i], b[i]
+    m_scaled = m * np.linalg.norm(a) / max(np.linalg.norm(m), 1e-300)
+    return FieldComparison(shape, muscle, landmark, a, m_scaled, *field_agreement(b, shape_field, i, mask))
+
+
+def compare_fields(model: FaceModel, result: ImportResult, directory: Path | str,
+                   pairs=CALIBRATION_PAIRS) -> list[FieldComparison]:
+    """Compare each muscle's unit field with its ICT expression (see CALIBRATION_PAIRS)."""
+    mask = field_mask(model.face)
+    return [compare_field(model, expression_field(directory, shape, result), shape, muscle, landmark, mask)
+            for shape, muscle, landmark in pairs]

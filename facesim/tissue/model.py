@@ -14,6 +14,7 @@ from facesim.anatomy.expressions import ExpressionSet
 from facesim.face.mesh import Face
 from facesim.face.stencil import landmark_stencils
 from facesim.anatomy.patient import Patient
+from facesim.tissue.calibration import smile_calibration
 from facesim.tissue.system import TissueParameters, TissueSystem
 
 
@@ -28,9 +29,13 @@ class FaceModel:
     basis : (n_muscles, n, 3) float array, mm/N
     max_force : (n_muscles,) float array, N
     expressions : ExpressionSet
+    calibration : SmileCalibration or None
+        The face's tissue-stiffness factor, fitted on its landmarks so the default smile is the
+        normal one (facesim.tissue.calibration); None when built with ``calibrate=False``.
     """
 
-    def __init__(self, face: Face, anatomy: Anatomy | None = None, tissue: TissueParameters | None = None):
+    def __init__(self, face: Face, anatomy: Anatomy | None = None, tissue: TissueParameters | None = None,
+                 calibrate: bool = True):
         self.face = face
         self.anatomy = anatomy or Anatomy.default()
         self.tissue = TissueSystem(face, tissue)
@@ -38,7 +43,12 @@ class FaceModel:
         self.muscle_ids = self.anatomy.muscle_ids
         self.max_force = np.array([m.spec.max_force_n for m in self.muscles])
         self.expressions = ExpressionSet.default(self.anatomy.names, self.muscle_ids)
-        self.basis = self.solve_loads(np.stack([m.unit_load for m in self.muscles]))
+        basis = self.solve_loads(np.stack([m.unit_load for m in self.muscles]))
+        self.calibration = smile_calibration(self, basis) if calibrate else None
+        if self.calibration is not None:
+            self.tissue = self.tissue.rescaled(self.calibration.stiffness_scale)
+            basis = basis / self.calibration.stiffness_scale
+        self.basis = basis
         self._landmark_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._weights_cache: dict[tuple[str, ...], object] = {}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,7 +47,10 @@ class TissueSystem:
     Attributes
     ----------
     matrix : (n, n) sparse CSC, N/mm
-        K = k_s L + diag(k_b A), symmetric positive definite.
+        K = c (k_s L + diag(k_b A)), symmetric positive definite.
+    stiffness_scale : float
+        c, the face's calibration of the whole tissue stiffness (1 = the constants of tissue.toml;
+        see facesim.tissue.calibration and :meth:`rescaled`).
     areas : (n,) float array, mm^2
     """
 
@@ -57,8 +61,18 @@ class TissueSystem:
         tie = face.anchoring if face.anchoring is not None else np.zeros(face.n_vertices)
         k_b = self.params.anchoring(tie) * self.areas
         self.matrix = (self.params.membrane_stiffness * self.laplacian + sp.diags(k_b)).tocsc()
+        self.stiffness_scale = 1.0
         self._lu = spla.splu(self.matrix, permc_spec="MMD_AT_PLUS_A")
+
+    def rescaled(self, factor: float) -> "TissueSystem":
+        """The same system with every stiffness times ``factor`` (> 0), reusing the factorization."""
+        if not (np.isfinite(factor) and factor > 0):
+            raise ValueError(f"stiffness factor {factor!r}; give a finite number > 0")
+        out = copy.copy(self)
+        out.matrix = (factor * self.matrix).tocsc()
+        out.stiffness_scale = self.stiffness_scale * float(factor)
+        return out
 
     def solve(self, forces: np.ndarray) -> np.ndarray:
         """Displacements (mm) for vertex forces (N); forces shaped (n,) or (n, k)."""
-        return self._lu.solve(np.ascontiguousarray(forces, dtype=float))
+        return self._lu.solve(np.ascontiguousarray(forces, dtype=float)) / self.stiffness_scale

@@ -2,7 +2,9 @@
 
 The model is linear, so an injection contributes ``v(t) * B`` to the shape:
 ``B`` the displacement field of 1 mL at the site (:func:`filler_unit_field`,
-solved once) and ``v(t)`` the apparent volume in mL (:func:`filler_volume_course`).
+solved once: the tissue pushed out over the bolus and sliding away from it along
+the surface, so filler below a drooping corner lifts it) and ``v(t)`` the
+apparent volume in mL (:func:`filler_volume_course`).
 Parameters and their sources: facesim/data/fillers.toml.
 """
 
@@ -198,19 +200,47 @@ def displaced_volume_mm3(model, field: np.ndarray) -> float:
     return float(model.tissue.areas @ normal_disp)
 
 
-def filler_unit_field(model, site_xyz, depth_mm: float, spread_mm: float) -> np.ndarray:
+def bolus_slide(model, site_vertex: int, depth_mm: float, outward: np.ndarray, tangential_push: float) -> np.ndarray:
+    """Along-surface displacement (n, 3) in mm that goes with an outward filler field.
+
+    The bolus centre is ``c = x_site - depth * n_site``. A skin point x pushed out by
+    ``u_n = outward . n`` (> 0) also slides along the surface, away from the bolus, by
+    ``tangential_push * u_n * min(tan theta, 1)`` along the surface part of x - c, theta
+    being the angle of x - c from the normal n at x: a point dilatation at depth in an
+    incompressible elastic half-space moves the surface along the ray from its centre,
+    ``u_r = (r / d) u_z`` (Mogi 1958); beyond 45 degrees (r > d) the along-surface part is
+    held at the outward motion, since there the thin, bone-tied tissue layer and not a
+    half-space carries it. Normal to the surface it adds nothing, so the swept volume
+    (:func:`displaced_volume_mm3`) is that of ``outward``.
+    """
+    x = model.face.vertices
+    normals = vertex_normals(model.face)
+    ray = x - (x[site_vertex] - depth_mm * normals[site_vertex])
+    up = np.einsum("ij,ij->i", ray, normals)
+    along = ray - up[:, None] * normals
+    length = np.linalg.norm(along, axis=1)
+    tan = np.where(up > 0, np.minimum(length / np.maximum(up, 1e-12), 1.0), 1.0)
+    u_n = np.maximum(np.einsum("ij,ij->i", outward, normals), 0.0)
+    return (tangential_push * u_n * tan / np.maximum(length, 1e-12))[:, None] * along
+
+
+def filler_unit_field(model, site_xyz, depth_mm: float, spread_mm: float,
+                      tangential_push: float | None = None) -> np.ndarray:
     """Displacement field (n, 3) in mm of 1 mL of filler at a skin site.
 
-    A pressure load along the outward skin normal with a gaussian footprint
-    around the site is solved once on the tissue, then scaled so that the
-    displaced volume (:func:`displaced_volume_mm3`) is exactly 1000 mm^3.
-    V mL moves the skin by V times this field (the model is linear).
+    Outward: a pressure load along the outward skin normal with a gaussian
+    footprint around the site, solved once on the tissue and scaled so that the
+    displaced volume (:func:`displaced_volume_mm3`) is exactly 1000 mm^3. Along the
+    surface: the tissue pushed out also slides away from the bolus
+    (:func:`bolus_slide`), so tissue above a bolus placed below a corner moves up:
+    filler under a drooping corner supports and lifts it. V mL moves the skin by V
+    times this field (the model is linear).
 
     Parameters
     ----------
     model : FaceModel
     site_xyz : (3,) float, mm, a point on (or within 10 mm of) the skin;
-        the footprint is centred on the nearest vertex.
+        the bolus sits under the nearest vertex.
     depth_mm : float, mm (>= 0)
         Depth of the bolus under the skin. A deeper bolus pushes a wider patch
         of skin: the footprint's standard deviation is
@@ -218,6 +248,8 @@ def filler_unit_field(model, site_xyz, depth_mm: float, spread_mm: float) -> np.
         gaussian width matching Boussinesq's surface stress of a point load at
         depth d, ``(1 + (r/d)**2)**-2.5`` (half maximum at r = 0.51 d).
     spread_mm : float, mm (> 0), width of the bolus itself.
+    tangential_push : float >= 0 or None
+        Scale of the along-surface slide (None: fillers.toml ``[field] tangential_push``; 0 = outward only).
     """
     site = np.asarray(site_xyz, dtype=float)
     if site.shape != (3,) or not np.all(np.isfinite(site)):
@@ -226,6 +258,8 @@ def filler_unit_field(model, site_xyz, depth_mm: float, spread_mm: float) -> np.
         raise InputError(f"depth_mm = {depth_mm}; give a depth >= 0 mm")
     if not (np.isfinite(spread_mm) and spread_mm > 0):
         raise InputError(f"spread_mm = {spread_mm}; give a bolus width > 0 mm")
+    if tangential_push is None:
+        tangential_push = float(bundled.fillers().field.tangential_push)
     vertices = model.face.vertices
     dist = np.linalg.norm(vertices - site, axis=1)
     nearest = int(np.argmin(dist))
@@ -239,7 +273,8 @@ def filler_unit_field(model, site_xyz, depth_mm: float, spread_mm: float) -> np.
     volume = displaced_volume_mm3(model, field)
     if not volume > 0:
         raise InputError("filler site: the load displaces no volume here; choose a site on the mobile face")
-    return field * (ML_TO_MM3 / volume)
+    outward = field * (ML_TO_MM3 / volume)
+    return outward + bolus_slide(model, nearest, depth_mm, outward, tangential_push)
 
 
 # ---------------------------------------------------------------------------

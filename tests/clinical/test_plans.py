@@ -1,0 +1,93 @@
+"""The clinical case table (issue 12): each row a patient and the answer a careful injector gives.
+
+| case | the answer must be |
+|---|---|
+| bundled over-toned right DAO planning case | dao_right only, 2-5 U; below threshold in >= 80 % of (sample, day) pairs over days 14-84; noticeable again no earlier than day 84 |
+| the same patient mirrored | the mirrored plan |
+| over-toned left DAO | dao_left, 2-5 U |
+| a previous right-DAO over-dose 3 weeks ago, symmetric before it | "wait", with the day it stops being noticeable |
+| weak right smile (zygomaticus strength 0.45), no history | not toxin into the healthy left ZMj first: re-education first, options with the caution |
+| a static 4 mm droop of the right corner at rest, normal muscles | no toxin (filler or lift) |
+| balanced patient | no injection |
+"""
+
+import pytest
+
+from facesim.planning.planner import PlannerSettings
+from facesim.planning.recommend import make_plan
+from facesim.scenario.case import load_scenario, parse_scenario
+from facesim.training.cases import SCENARIOS_DIR
+
+SAMPLES = 60
+
+
+def case(patient=None, history=None):
+    data = {"patient": patient or {}}
+    if history:
+        data["history"] = history
+    return parse_scenario(data, "clinical case")
+
+
+def plan(model, scenario, **settings):
+    return make_plan(model, scenario, PlannerSettings.default(samples=SAMPLES, **settings))
+
+
+def toxin(result):
+    return {s: u for s, u, n in zip(result.chosen.sites, result.chosen.units, result.chosen.unit_names) if n == "U"}
+
+
+@pytest.fixture(scope="module")
+def dao_case(coarse_model):
+    return plan(coarse_model, load_scenario(SCENARIOS_DIR / "j_plan_overtoned_right_dao.toml"))
+
+
+def test_overtoned_right_dao_gets_a_practical_right_dao_dose_that_holds_the_cycle(dao_case):
+    r = dao_case
+    assert r.recommendation == "plan"
+    assert list(toxin(r)) == ["dao_right"] and 2.0 <= toxin(r)["dao_right"] <= 5.0
+    assert r.chosen.below_threshold_fraction >= 0.8
+    assert r.chosen.noticeable_again_day is None or r.chosen.noticeable_again_day >= 84
+    assert r.chosen.retreatment_day >= 84
+    assert r.staged.sites == ["dao_right"] and r.staged.start_units[0] >= 2.0
+
+
+def test_mirrored_patient_gets_the_mirrored_plan(coarse_model, dao_case):
+    data = load_scenario(SCENARIOS_DIR / "j_plan_overtoned_right_dao.toml")
+    mirrored = plan(coarse_model, case({"tone": {m.replace("right", "left"): v for m, v in data.patient.tone.items()},
+                                        "strength": {m.replace("right", "left"): v
+                                                     for m, v in data.patient.strength.items()}}))
+    assert mirrored.recommendation == "plan"
+    assert toxin(mirrored) == {k.replace("right", "left"): v for k, v in toxin(dao_case).items()}
+
+
+def test_overtoned_left_dao_gets_a_left_dao_dose(coarse_model):
+    r = plan(coarse_model, case({"tone": {"dao_left": 14.0}}))
+    assert r.recommendation == "plan" and list(toxin(r)) == ["dao_left"] and 2.0 <= toxin(r)["dao_left"] <= 5.0
+
+
+def test_a_previous_overdose_wearing_off_is_waited_out(coarse_model):
+    r = plan(coarse_model, case(history={"previous_injection": [{"day": -21, "site": "dao_right", "units": 6.0}]}))
+    assert r.recommendation == "wait" and r.chosen is None
+    assert "below the noticeable threshold from about day" in r.reason
+
+
+def test_a_weak_right_smile_gets_re_education_first_not_toxin_into_the_healthy_side(coarse_model):
+    r = plan(coarse_model, case({"strength": {"zygomaticus_major_right": 0.45}}))
+    assert r.recommendation == "re_education_first" and r.chosen is None
+    assert "nerve" in r.reason
+    for option in r.ranked:  # any elevator toxin option carries the caution
+        if any(s.startswith(("zygomaticus", "risorius", "levator_anguli")) for s in option.sites):
+            assert "smaller smile" in option.elevator_caution
+
+
+def test_a_static_droop_gets_no_toxin(coarse_model):
+    r = plan(coarse_model, case({"static": {"corner_droop_mm": {"right": 4.0}}}))
+    assert r.recommendation in ("not_toxin", "plan")
+    if r.recommendation == "plan":  # then only filler, never toxin
+        assert not toxin(r)
+    else:
+        assert "filler" in r.reason and "lift" in r.reason
+
+
+def test_a_balanced_patient_gets_no_injection(coarse_model):
+    assert plan(coarse_model, case()).recommendation == "no_injection"
