@@ -5,7 +5,9 @@
 | bundled over-toned right DAO planning case | dao_right only, 2-5 U; below threshold in >= 80 % of (sample, day) pairs over days 14-84; noticeable again no earlier than day 84 |
 | the same patient mirrored | the mirrored plan |
 | over-toned left DAO | dao_left, 2-5 U |
-| a previous right-DAO over-dose 3 weeks ago, symmetric before it | "wait", with the day it stops being noticeable |
+| a previous injection wearing off (bundled case f1: toxin reached the right ZMj 3 weeks ago) | "wait", with the day it stops being noticeable |
+| a previous right-DAO over-dose 3 weeks ago, symmetric before it | no new toxin ("wait" or "no_injection") |
+| over-active right DLI (strength x5: the lower lip ~4.5 mm lower on the right in the smile) | a plan that includes dli_right |
 | weak right smile (zygomaticus strength 0.45), no history | not toxin into the healthy left ZMj first: re-education first, options with the caution |
 | a static 4 mm droop of the right corner at rest, normal muscles | no toxin (filler or lift) |
 | balanced patient | no injection |
@@ -65,10 +67,18 @@ def test_overtoned_left_dao_gets_a_left_dao_dose(coarse_model):
     assert r.recommendation == "plan" and list(toxin(r)) == ["dao_left"] and 2.0 <= toxin(r)["dao_left"] <= 5.0
 
 
-def test_a_previous_overdose_wearing_off_is_waited_out(coarse_model):
-    r = plan(coarse_model, case(history={"previous_injection": [{"day": -21, "site": "dao_right", "units": 6.0}]}))
+def test_a_previous_injection_wearing_off_is_waited_out(coarse_model):
+    """Bundled case f1: toxin that reached the right zygomaticus major three weeks ago (seeds/000: wait it out)."""
+    r = plan(coarse_model, load_scenario(SCENARIOS_DIR / "f1_previous_injection_wait.toml"))
     assert r.recommendation == "wait" and r.chosen is None
     assert "below the noticeable threshold from about day" in r.reason
+
+
+def test_a_previous_right_dao_overdose_gets_no_new_toxin(coarse_model):
+    """Symmetric before; 6 U into the right DAO three weeks ago. In this model it shows ~1.5 mm in the smile
+    (below the lay threshold; the frown is not weighed), so the answer is no new toxin: wait or no injection."""
+    r = plan(coarse_model, case(history={"previous_injection": [{"day": -21, "site": "dao_right", "units": 6.0}]}))
+    assert r.recommendation in ("wait", "no_injection") and r.chosen is None
 
 
 def test_a_weak_right_smile_gets_re_education_first_not_toxin_into_the_healthy_side(coarse_model):
@@ -91,3 +101,9 @@ def test_a_static_droop_gets_no_toxin(coarse_model):
 
 def test_a_balanced_patient_gets_no_injection(coarse_model):
     assert plan(coarse_model, case()).recommendation == "no_injection"
+
+
+def test_an_overactive_right_dli_gets_a_plan_that_includes_the_right_dli(coarse_model):
+    """The lower lip pulled down on the right in the smile (seeds/000: "the DLI is frequently treated")."""
+    r = plan(coarse_model, case({"strength": {"dli_right": 5.0}}))  # lower lip ~4.5 mm lower on the right in the smile
+    assert r.recommendation == "plan" and "dli_right" in toxin(r)
