@@ -9,7 +9,7 @@
 | a previous right-DAO over-dose 3 weeks ago, symmetric before it | no new toxin ("wait" or "no_injection") |
 | over-active right DLI (strength x5: the lower lip ~4.5 mm lower on the right in the smile) | a plan that includes dli_right |
 | weak right smile (zygomaticus strength 0.45), no history | not toxin into the healthy left ZMj first: re-education first, options with the caution |
-| a static 4 mm droop of the right corner at rest, normal muscles | no toxin (filler or lift) |
+| a static 4 mm droop of the right corner at rest, normal muscles | not_toxin (filler or lift); with --filler a right commissure filler plan, better than untreated |
 | balanced patient | no injection |
 """
 
@@ -90,13 +90,14 @@ def test_a_weak_right_smile_gets_re_education_first_not_toxin_into_the_healthy_s
             assert "smaller smile" in option.elevator_caution
 
 
-def test_a_static_droop_gets_no_toxin(coarse_model):
-    r = plan(coarse_model, case({"static": {"corner_droop_mm": {"right": 4.0}}}))
-    assert r.recommendation in ("not_toxin", "plan")
-    if r.recommendation == "plan":  # then only filler, never toxin
-        assert not toxin(r)
-    else:
-        assert "filler" in r.reason and "lift" in r.reason
+def test_a_static_droop_gets_no_toxin_and_filler_supports_it(coarse_model):
+    droop = case({"static": {"corner_droop_mm": {"right": 4.0}}})
+    r = plan(coarse_model, droop)
+    assert r.recommendation == "not_toxin" and "filler" in r.reason and "lift" in r.reason
+    with_filler = plan(coarse_model, droop, filler=True)
+    assert with_filler.recommendation == "plan" and not toxin(with_filler)
+    assert with_filler.chosen.sites == ["commissure_filler_right"]
+    assert with_filler.chosen.asymmetry_at_peak.median < with_filler.untreated.median - 0.5
 
 
 def test_a_balanced_patient_gets_no_injection(coarse_model):
