@@ -12,7 +12,7 @@ Overlays (any of :data:`OVERLAYS`):
   green at full strength and red when weakened (the BoNT-A force factor g of
   that muscle on that day).
 - ``injections``: each shot given by that day, a sphere sized by its dose and a
-  disc of radius 2 sigma showing its spread (pharmacology.spread_sigma_mm).
+  disc of radius 2 sigma showing its spread (facesim.treatment.spread.shot_sigma_mm).
 - ``landmarks``: the mouth corners (blue = patient's left, red = right), the
   inter-pupillary line (grey) and the corner line (orange).
 """
@@ -25,8 +25,6 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from facesim.errors import InputError
-from facesim.treatment.bont import injection_volume_ml, product, to_ona_units
-from facesim.treatment.spread import spread_sigma_mm
 from facesim.render.panels import FacePanel, InjectionMark, MuscleBand, render_panels
 
 #: View name -> camera turn about the vertical axis (degrees); +35 shows more of the patient's left.
@@ -113,11 +111,7 @@ def injection_marks(sim, shape: np.ndarray, day: float, projector: SkinProjector
     for inj in sim.injections:
         if inj.day > day:
             continue
-        prod = product(inj.product)
-        units = float(to_ona_units(inj.units, prod))
-        volume = inj.volume_ml if inj.volume_ml is not None else float(injection_volume_ml(inj.units))
-        sigma = float(spread_sigma_mm(units, volume)) * prod.spread_factor
-        marks.append(InjectionMark(projector.place(inj.site_xy, shape, 1.0)[0], units, sigma))
+        marks.append(InjectionMark(projector.place(inj.site_xy, shape, 1.0)[0], inj.units_ona, float(inj.sigma_mm())))
     return marks
 
 

@@ -65,7 +65,7 @@ def shot(e: schema.InjectionEntry, where: str) -> Shot:
     if e.target is not None:
         check_muscle(e.target, f"{where}.target")
     name = prefixed(f"{where}.product", lambda: product(e.product)).name
-    volume = e.volume_ml if e.volume_ml is not None else float(injection_volume_ml(e.units, e.dilution_ml_per_100u))
+    volume = e.volume_ml if e.volume_ml is not None else float(injection_volume_ml(e.units, e.dilution_ml_per_100u, name))
     return Shot(site, float(e.units), name, float(e.day), float(volume), e.depth, where, target=e.target)
 
 

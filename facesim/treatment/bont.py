@@ -141,11 +141,17 @@ def site_range(muscle_id: str) -> tuple[float, float]:
     return low, top
 
 
-def injection_volume_ml(units, dilution_ml_per_100u: float | None = None):
-    """Volume of a shot (mL): ``units`` (vial units) at ``dilution_ml_per_100u`` mL per 100 units
-    (default products.toml ``[bont] reference_dilution_ml_per_100u``)."""
+def injection_volume_ml(units, dilution_ml_per_100u: float | None = None,
+                        product_name: str | Product = "onabotulinumtoxinA"):
+    """Volume of a shot, mL.
+
+    With ``dilution_ml_per_100u``: ``units`` (the vial's own units, as reconstituted) at that many
+    mL per 100 of them. Without: the shot's ona-equivalent units at the reference dilution
+    (products.toml ``[bont] reference_dilution_ml_per_100u``, mL per 100 ona-equivalent U), so that
+    equal ona-equivalent doses of any product have one volume and spread alike.
+    """
     if dilution_ml_per_100u is None:
-        dilution_ml_per_100u = bont_params().reference_dilution_ml_per_100u
+        return to_ona_units(units, product_name) * bont_params().reference_dilution_ml_per_100u / 100.0
     if not dilution_ml_per_100u > 0:
         raise InputError(f"dilution_ml_per_100u must be > 0, got {dilution_ml_per_100u}")
     return _check_units(units, "units") * dilution_ml_per_100u / 100.0

@@ -14,7 +14,7 @@ import numpy as np
 
 from facesim.face.names import SIDE_SIGN, side_of
 from facesim.errors import InputError
-from facesim.treatment.bont import BontParams, _check_depth, _check_units, bont_params, injection_volume_ml, to_ona_units
+from facesim.treatment.bont import BontParams, _check_depth, _check_units, injection_volume_ml, to_ona_units
 from facesim.treatment.spread import delivered_dose, shot_sigma_mm
 from facesim.treatment.sites import site_target
 
@@ -29,7 +29,7 @@ class PlacedShot:
     units : float, the product's own units
     product : str
     day : float, days (negative: before day 0)
-    volume_ml : float or None, mL; None = the units at the reference dilution
+    volume_ml : float or None, mL; None = the ona-equivalent units at the reference dilution
     depth : str, ``superficial`` or ``deep``
     muscle_id : str or None, the muscle aimed at (None: the one it mostly reaches)
     """
@@ -109,7 +109,7 @@ class Shot:
     units : float, the product's own units
     product : str, canonical product name
     day : float, days (negative: before day 0, a previous injection)
-    volume_ml : float or None, mL; None = the units at the reference dilution
+    volume_ml : float or None, mL; None = the ona-equivalent units at the reference dilution
     depth : str or None, ``superficial`` / ``deep``; None = the site's own depth
     where : str, ``file: injection[k]`` for messages
     previous : bool, a previous injection (from the history)
@@ -138,10 +138,10 @@ class Shot:
 
     @property
     def volume(self) -> float:
-        """Injected volume, mL (the given volume, or the units at the reference dilution)."""
+        """Injected volume, mL (the given volume, or the ona-equivalent units at the reference dilution)."""
         if self.volume_ml is not None:
             return float(self.volume_ml)
-        return float(injection_volume_ml(self.units, bont_params().reference_dilution_ml_per_100u))
+        return float(injection_volume_ml(self.units, None, self.product))
 
     def place(self, model) -> PlacedShot:
         """This shot on ``model``'s face: frontal-plane position, depth and the muscle aimed at."""

@@ -62,13 +62,14 @@ def shot_sigma_mm(units, product_name: str | Product, volume_ml=None, spread_sca
                   params: BontParams | None = None):
     """The spread rule, defined once: Gaussian width (mm) of shots of ``units`` (the product's own units).
 
-    ``volume_ml`` None means the units at the reference dilution (mL per 100 units of the product
-    itself); ``spread_scale`` multiplies the width (uncertainty samples). Broadcasts.
+    ``volume_ml`` None means the shot's ona-equivalent units at the reference dilution (mL per 100
+    ona-equivalent U), so equivalent doses of every product have one width times its ``spread_factor``;
+    ``spread_scale`` multiplies the width (uncertainty samples). Broadcasts.
     """
     p = params or bont_params()
     prod = product(product_name)
     units = np.asarray(units, float)
-    volume = injection_volume_ml(units, p.reference_dilution_ml_per_100u) if volume_ml is None else volume_ml
+    volume = injection_volume_ml(units, None, prod) if volume_ml is None else volume_ml
     return spread_sigma_mm(to_ona_units(units, prod), volume, p) * prod.spread_factor * np.asarray(spread_scale, float)
 
 
