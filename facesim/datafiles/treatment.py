@@ -7,9 +7,12 @@ its table's ``source``/``sources`` (facesim.datafiles.base).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import model_validator
 
-from facesim.datafiles.base import DataFile, Depth, Flag, Fraction, NonNegative, Number, Positive, Range, Sourced, Table
+from facesim.datafiles.base import (Count, DataFile, Depth, Flag, Fraction, NonNegative, Number, Positive, Range, Sourced,
+                                    Table)
 
 # --------------------------------------------------------------------------- products.toml
 
@@ -27,14 +30,27 @@ class Product(Sourced):
 
 
 class Spread(Sourced):
-    """``[bont.spread]``: sigma = sigma_ref_mm * (V/ref_volume_ml)^volume_exponent * (D/ref_units)^dose_exponent."""
+    """``[bont.spread]``: sigma = sigma_ref_mm * (V/ref_volume_ml)^volume_exponent * (D/ref_units)^dose_exponent,
+    and what a fascia lets through (transmission per boundary, near-field width, layer depths and sheets)."""
 
     sigma_ref_mm: Positive
     ref_volume_ml: Positive
     ref_units: Positive
     volume_exponent: NonNegative
     dose_exponent: NonNegative
-    deep_injection_weight_deep_muscle: Positive
+    fascia_transmission: Fraction
+    cross_fascia_sigma_mm: Positive
+    subfascial_muscles: tuple[str, ...]
+    layer_depth_mm: Table[Literal["superficial", "deep", "subfascial"], NonNegative]
+    fascial_sheets: Table[Literal["superficial", "deep", "subfascial"], Count]
+
+    @model_validator(mode="after")
+    def _every_layer(self):
+        for key in ("layer_depth_mm", "fascial_sheets"):
+            missing = {"superficial", "deep", "subfascial"} - set(getattr(self, key))
+            if missing:
+                raise ValueError(f"{key} lacks {sorted(missing)}; give superficial, deep and subfascial")
+        return self
 
 
 class Bont(Sourced):

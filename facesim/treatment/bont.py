@@ -54,7 +54,8 @@ class BontParams:
     ref_units: float
     volume_exponent: float
     dose_exponent: float
-    deep_injection_weight_deep_muscle: float
+    fascia_transmission: float
+    cross_fascia_sigma_mm: float
 
 
 def _check_units(units, field: str) -> np.ndarray:

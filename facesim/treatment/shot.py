@@ -58,7 +58,7 @@ class PlacedShot:
         return shot_sigma_mm(self.units, self.product, self.volume_ml, spread_scale, params)
 
     def delivered(self, territories, params: BontParams | None = None) -> np.ndarray:
-        """Delivered dose per territory (n,), centre-equivalent U (facesim.treatment.spread, rule 2); 0 for 0 U."""
+        """Delivered dose per territory (n,), U, never above the shot's (facesim.treatment.spread, rule 3); 0 for 0 U."""
         u = self.units_ona
         if u == 0:
             return np.zeros(len(territories))

@@ -1,22 +1,37 @@
 """BoNT-A spread: how much of a shot reaches each muscle.
 
-1. Spread. A shot spreads as a normalised 2-D Gaussian in the frontal plane with
-   ``sigma = 4 mm * (V / 0.1 mL)^(1/3) * (U / 3)^(1/6) * spread_factor``. Each
-   muscle's *share* is the kernel's integral over its territory (a capsule: a
-   segment plus a half-width). Shares of non-overlapping territories sum to <= 1;
-   the rest goes to non-target tissue, so toxin is conserved. A deep shot multiplies
-   the share of deep muscles by ``deep_injection_weight_deep_muscle`` (1.5); if the
-   weighted shares then sum to more than 1 they are all divided by that sum.
-2. Delivered dose (the normalisation rule). ED50s and clinical doses
-   are quoted as "units injected into that muscle", and such a shot also lands partly
-   outside the muscle. So each muscle's delivered dose is expressed in *centre-equivalent
-   units*: ``delivered_m = U * share_m(site) / share_m(reference)``, where the reference is
-   the same kernel (same sigma) placed at the centre of m's own territory at m's own
-   depth. A shot at a muscle's centre and depth gives it exactly its nominal units;
-   an off-centre shot gives it less; a neighbour gets the units that, injected at
-   the neighbour's own centre, would put the same toxin into it. Delivered doses
-   therefore do not sum to U (each is on its own muscle's clinical scale); the
-   physical shares do conserve toxin.
+1. Width. A shot spreads as a normalised 2-D Gaussian in the frontal plane with
+   ``sigma = 4 mm * (V / 0.1 mL)^(1/3) * (U / 3)^(1/6) * spread_factor`` (products.toml
+   ``[bont.spread]``), ``U`` the dose in ona-equivalent units and ``V`` its volume: the given
+   volume, or the shot's own dilution, or else ``U`` at the reference dilution per 100
+   ona-equivalent U, so equivalent doses of any product spread alike.
+2. Physical share (a fraction of the toxin). ``K_m(s)`` is the kernel's integral over muscle m's
+   territory (a capsule: a segment plus a half-width) at width ``s``. The needle lies in a fascial
+   compartment (:mod:`facesim.treatment.fascia`): the superficial mimetic layer, or the deep
+   muscle it is in. A muscle in that compartment gets ``K_m(sigma)``: the injected volume spreads
+   freely within its fascia. A muscle in another compartment, ``k`` fascial boundaries and ``dz``
+   mm of depth away, gets ``T^k * exp(-dz^2 / (2 s^2)) * K_m(s)`` with
+   ``s = min(sigma, cross_fascia_sigma_mm)`` and ``T`` = 0.77 per boundary (the literature's
+   fascial barrier). A fascia stops the volume itself, so what crosses is only the toxin in the
+   near field of the needle, which spreads in depth as in the plane. That is why a deep shot
+   stays mostly within its muscle: 25 U deep in the masseter (sigma 10.5 mm) hardly reaches the
+   risorius above it, while a shallow one would, as clinics report. A superficial DAO shot placed
+   medially still reaches the DLI deep to it (one boundary, 3.5 mm deeper). If the shares add up
+   to more than 1 (overlapping territories split the toxin), they are all divided by their sum;
+   the rest goes to tissue that is no muscle, so toxin is conserved.
+3. Delivered dose (U, what the dose-response reads). ED50s and clinical doses are quoted as
+   "units injected into that muscle", and such a shot also lands partly outside the muscle. So a
+   share is read against ``c_m(s)``, the share of a shot of width ``s`` placed at the centre of m's
+   territory in m's own compartment:
+   ``delivered_m = U * min(1, share_m / max(c_m(sigma), c_m(sigma_m)))``, ``sigma_m`` the width of
+   the largest single dose m takes (its safety.toml ``max_site_u`` at the reference dilution, with
+   the default parameters, so the uncertainty samples do not move it; ``sigma_ref_mm`` for a
+   territory without one). Any dose up to the per-site maximum, given at a muscle's centre, gives
+   it its nominal units; a wider one (a larger volume) gives it less, as more lands outside. A
+   neighbour gets ``U`` times its physical share over that muscle's capture of its own largest
+   shot: a small share of a wide kernel is a small dose, and no muscle is given more than ``U``. (Reading every share against the same wide
+   kernel at the muscle's own centre, as an earlier rule did, turned a 5 % share of a 25 U
+   masseter shot into 10 U in the thin risorius.)
 """
 
 from __future__ import annotations
@@ -27,7 +42,10 @@ import numpy as np
 from scipy.special import erf
 
 from facesim.errors import InputError
-from facesim.treatment.bont import BontParams, Product, _check_depth, _check_units, bont_params, injection_volume_ml, product, to_ona_units
+from facesim.face.names import base_name
+from facesim.treatment import fascia
+from facesim.treatment.bont import (BontParams, Product, _check_depth, _check_units, bont_params, injection_volume_ml,
+                                    product, site_dose, to_ona_units)
 
 
 @dataclass(frozen=True)
@@ -73,17 +91,74 @@ def shot_sigma_mm(units, product_name: str | Product, volume_ml=None, spread_sca
     return spread_sigma_mm(to_ona_units(units, prod), volume, p) * prod.spread_factor * np.asarray(spread_scale, float)
 
 
-def _territory_arrays(territories):
-    a = np.array([t.start for t in territories], float).reshape(-1, 2)
-    b = np.array([t.end for t in territories], float).reshape(-1, 2)
-    w = np.array([t.half_width_mm for t in territories], float)
-    deep = np.array([t.depth == "deep" for t in territories], bool)
-    return a, b, w, deep
+@dataclass(frozen=True)
+class _Geometry:
+    """Territories as arrays: muscle ids (n,), segment ends a, b (n, 2) mm, half-widths w (n,) mm, layers (n,)."""
+
+    ids: tuple[str, ...]
+    a: np.ndarray
+    b: np.ndarray
+    w: np.ndarray
+    layers: np.ndarray
+
+    @classmethod
+    def of(cls, territories) -> "_Geometry":
+        a = np.array([t.start for t in territories], float).reshape(-1, 2)
+        b = np.array([t.end for t in territories], float).reshape(-1, 2)
+        w = np.array([t.half_width_mm for t in territories], float)
+        return cls(tuple(t.muscle_id for t in territories), a, b, w, fascia.territory_layers(territories))
+
+    def kernel(self, sites, sigma) -> np.ndarray:
+        """``K_m``: kernel integral over each territory, sites (k, 2) mm, sigma (k,) mm -> (k, n)."""
+        return _raw_shares(np.asarray(sites, float).reshape(-1, 2), np.asarray(sigma, float).reshape(-1),
+                           self.a, self.b, self.w)
+
+    def crossing(self, sites, deep_shot) -> fascia.Crossing:
+        """Compartment boundaries and depths from needles at ``sites`` (k, 2) to every territory, (k, n)."""
+        sites = np.asarray(sites, float).reshape(-1, 2)
+        home = fascia.needle_compartment(sites, np.asarray(deep_shot, bool).reshape(-1), self.a, self.b, self.w,
+                                         self.layers)
+        return fascia.crossing(home, self.layers)
+
+    def capture(self, sigma) -> np.ndarray:
+        """``c_m(s)``: share of a shot at each territory's centre in its own compartment, sigma (g,) -> (g, n)."""
+        sigma = np.asarray(sigma, float).reshape(-1)
+        n, g = len(self.w), len(sigma)
+        centres = (self.a + self.b) / 2
+        return self._own_share(self.kernel(np.repeat(centres, g, axis=0), np.tile(sigma, n)).reshape(n, g, n))
+
+    def nominal_capture(self) -> np.ndarray:
+        """``c_m(sigma_m)`` (n,): each territory's share of its own largest shot at its centre."""
+        sigma = np.array([_nominal_sigma_mm(m) for m in self.ids], float).reshape(-1)
+        n = len(sigma)
+        return self._own_share(self.kernel((self.a + self.b) / 2, sigma).reshape(n, 1, n))[0]
+
+    def _own_share(self, k: np.ndarray) -> np.ndarray:
+        """Kernel (n, g, n) of shots at the n centres -> each muscle's share (g, n), split with its compartment."""
+        total = np.einsum("mgj,mj->gm", k, fascia.own_compartment(self.layers))
+        return np.einsum("mgm->gm", k) / np.maximum(total, 1.0)
+
+
+def _nominal_sigma_mm(muscle_id: str) -> float:
+    """Width of the largest single dose the muscle takes (safety.toml ``max_site_u``; reference
+    dilution, default parameters); ``sigma_ref_mm`` for a territory without one."""
+    p = bont_params()
+    try:
+        _, top = site_dose(base_name(muscle_id))
+    except InputError:
+        return p.sigma_ref_mm
+    return float(shot_sigma_mm(top, "onabotulinumtoxinA", params=p))
+
+
+def _combine(k_own, k_cross, sigma_cross, crossing: fascia.Crossing, params: BontParams) -> np.ndarray:
+    """Physical shares (..., n) from the kernel at the shot's width and at the cross-fascia width (rule 2)."""
+    s = np.asarray(sigma_cross, float)[..., None]
+    through = params.fascia_transmission ** crossing.boundaries * np.exp(-crossing.dz_mm ** 2 / (2.0 * s * s))
+    share = np.where(crossing.same, k_own, through * k_cross)
+    return share / np.maximum(share.sum(axis=-1, keepdims=True), 1.0)
 
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(64)
-
-
 _THETA, _THETA_W = (_GL_X + 1) * np.pi / 4, _GL_W * np.pi / 4   # Gauss-Legendre on [0, pi/2]
 
 
@@ -116,47 +191,45 @@ def _raw_shares(sites, sigma, a, b, w):
     return rect + _half_disc(u - length, v, sig, ww) + _half_disc(-u, v, sig, ww)
 
 
-def _shares(sites, sigma, deep_shot, territories, params):
-    a, b, w, deep = _territory_arrays(territories)
-    s = _raw_shares(sites, sigma, a, b, w)
-    s = s * np.where(deep_shot[:, None] & deep[None], params.deep_injection_weight_deep_muscle, 1.0)
-    return s / np.maximum(s.sum(axis=1, keepdims=True), 1.0)
-
-
 def dose_shares(site_xy, sigma_mm: float, territories, depth: str = "superficial",
                 params: BontParams | None = None) -> np.ndarray:
-    """Share of a shot's toxin landing in each territory (sum <= 1 if they do not overlap).
+    """Share of a shot's toxin landing in each territory (rule 2); they sum to <= 1.
 
     Parameters
     ----------
     site_xy : (2,) float array, mm
     sigma_mm : float, mm
     territories : sequence of Territory (n,)
+    depth : str, ``superficial`` or ``deep``, the needle's layer
 
     Returns
     -------
     (n,) float array, fraction of the dose
     """
+    return _shares(_Geometry.of(territories), site_xy, sigma_mm, depth, params or bont_params())
+
+
+def _shares(geo: _Geometry, site_xy, sigma_mm: float, depth: str, p: BontParams) -> np.ndarray:
     _check_depth(depth, "depth")
     if not sigma_mm > 0:
         raise InputError(f"sigma_mm must be > 0, got {sigma_mm}")
     site = np.asarray(site_xy, float).reshape(1, 2)
-    return _shares(site, np.array([float(sigma_mm)]), np.array([depth == "deep"]), territories,
-                   params or bont_params())[0]
+    sigma_x = np.minimum([float(sigma_mm)], p.cross_fascia_sigma_mm)
+    k_own, k_cross = geo.kernel(site, [float(sigma_mm)]), geo.kernel(site, sigma_x)
+    return _combine(k_own, k_cross, sigma_x, geo.crossing(site, [depth == "deep"]), p)[0]
 
 
 def delivered_dose(units_ona: float, site_xy, sigma_mm: float, territories, depth: str = "superficial",
                    params: BontParams | None = None) -> np.ndarray:
-    """Delivered dose per muscle in centre-equivalent U (see the module docstring, rule 2).
+    """Delivered dose per muscle, U (rule 3 of the module docstring).
 
     Returns
     -------
-    (n,) float array, U; ``units_ona`` exactly for a shot at a muscle's centre and depth.
+    (n,) float array, U, each <= ``units_ona``; ``units_ona`` for a shot at a muscle's centre, in its
+    layer, up to the muscle's per-site maximum dose.
     """
-    p = params or bont_params()
     units = float(_check_units(units_ona, "units_ona"))
-    share = dose_shares(site_xy, sigma_mm, territories, depth, p)
-    centres = np.array([t.centre for t in territories]).reshape(-1, 2)
-    own_deep = np.array([t.depth == "deep" for t in territories])
-    ref = np.diagonal(_shares(centres, np.full(len(centres), float(sigma_mm)), own_deep, territories, p))
-    return units * share / ref
+    geo = _Geometry.of(territories)
+    share = _shares(geo, site_xy, sigma_mm, depth, params or bont_params())
+    norm = np.maximum(geo.capture([float(sigma_mm)])[0], geo.nominal_capture())
+    return units * np.minimum(share / norm, 1.0)
