@@ -190,12 +190,10 @@ def test_shares_never_exceed_one(x, y, sigma, depth):
     assert np.all(s >= 0) and s.sum() <= 1.0 + 1e-12
 
 
-def test_shot_at_centre_delivers_its_units_up_to_the_width_of_its_largest_dose():
+def test_shot_at_centre_delivers_full_units():
     for terr in CHIN:
-        narrow = delivered_dose(3.0, terr.centre, 2.0, CHIN, terr.depth)[CHIN.index(terr)]
-        wide = delivered_dose(3.0, terr.centre, 8.0, CHIN, terr.depth)[CHIN.index(terr)]
-        assert narrow == pytest.approx(3.0)       # no wider than its largest dose: its nominal units
-        assert 1.0 < wide < 3.0                   # 8 mm, a 0.8 mL bolus: more of it lands outside
+        dose = delivered_dose(3.0, terr.centre, 4.0, CHIN, terr.depth)
+        assert dose[CHIN.index(terr)] == pytest.approx(3.0)
 
 
 def test_shot_15_mm_away_gives_less():

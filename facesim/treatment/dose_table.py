@@ -1,9 +1,9 @@
 """Delivered BoNT-A doses for many shots and uncertainty samples at once.
 
 A shot's delivered dose (facesim.treatment.spread, rules 2 and 3) needs, for each muscle, the kernel
-integral at the shot's width and at its cross-fascia width, and the muscle's capture at that width.
-For fixed sites these depend only on a width, so they are tabulated once on a geometric sigma grid
-and interpolated in log(sigma); the fascial crossings of each site are computed once. A thousand
+integral at the shot's width and at its cross-fascia width, and the muscle's capture at its reference
+width. For fixed sites these depend only on a width, so they are tabulated once on a geometric sigma
+grid and interpolated in log(sigma); the fascial crossings of each site are computed once. A thousand
 plans times two hundred spread samples cost lookups and array arithmetic, not a quadrature each.
 """
 
@@ -18,12 +18,24 @@ SIGMA_GRID_MM = np.geomspace(0.5, 40.0, 96)
 _LOG_STEP = np.log(SIGMA_GRID_MM[1] / SIGMA_GRID_MM[0])
 
 
-def _interpolate(table: np.ndarray, sigma_mm: np.ndarray) -> np.ndarray:
-    """``table`` (G, M) on SIGMA_GRID_MM at ``sigma_mm`` (...) -> (..., M), linear in log(sigma)."""
+def _grid_position(sigma_mm) -> tuple[np.ndarray, np.ndarray]:
+    """Index into SIGMA_GRID_MM and the weight of the next point, linear in log(sigma)."""
     f = np.clip(np.log(np.asarray(sigma_mm, float) / SIGMA_GRID_MM[0]) / _LOG_STEP, 0, len(SIGMA_GRID_MM) - 1.001)
     i = f.astype(int)
-    w = (f - i)[..., None]
-    return (1.0 - w) * table[i] + w * table[i + 1]
+    return i, f - i
+
+
+def _interpolate(table: np.ndarray, sigma_mm: np.ndarray) -> np.ndarray:
+    """``table`` (G, M) on SIGMA_GRID_MM at ``sigma_mm`` (...) -> (..., M)."""
+    i, w = _grid_position(sigma_mm)
+    return (1.0 - w[..., None]) * table[i] + w[..., None] * table[i + 1]
+
+
+def _interpolate_columns(table: np.ndarray, widths_mm: np.ndarray) -> np.ndarray:
+    """``table`` (G, M) at one width per column, ``widths_mm`` (..., M) -> (..., M)."""
+    i, w = _grid_position(widths_mm)
+    col = np.arange(table.shape[1])
+    return (1.0 - w) * table[i, col] + w * table[i + 1, col]
 
 
 class DoseTable:
@@ -42,9 +54,9 @@ class DoseTable:
         geo = _Geometry.of(territories)
         g, s, m = len(SIGMA_GRID_MM), len(sites_xy), len(territories)
         self.kernel = geo.kernel(np.repeat(sites_xy, g, axis=0), np.tile(SIGMA_GRID_MM, s)).reshape(s, g, m)
-        self.capture = geo.capture(SIGMA_GRID_MM)            # (G, M)
-        self.nominal_capture = geo.nominal_capture()           # (M,)
-        self.crossing = geo.crossing(sites_xy, deep)           # (S, M) each
+        self.geometry = geo
+        self.capture = geo.capture(SIGMA_GRID_MM)             # (G, M)
+        self.crossing = geo.crossing(sites_xy, deep)          # (S, M) each
 
     def delivered(self, site: int, units_ona: np.ndarray, sigma_mm: np.ndarray) -> np.ndarray:
         """Delivered dose (..., M) in U for ``units_ona`` (...) at ``sigma_mm`` (...) from site ``site``."""
@@ -52,5 +64,6 @@ class DoseTable:
         sigma_x = np.minimum(sigma, self.params.cross_fascia_sigma_mm)
         share = _combine(_interpolate(self.kernel[site], sigma), _interpolate(self.kernel[site], sigma_x),
                          sigma_x, self.crossing.row(site), self.params)
-        norm = np.maximum(_interpolate(self.capture, sigma), self.nominal_capture)
-        return np.asarray(units_ona, float)[..., None] * np.minimum(share / norm, 1.0)
+        units = np.asarray(units_ona, float)
+        norm = _interpolate_columns(self.capture, self.geometry.reference_widths(sigma, units, self.params))
+        return units[..., None] * np.minimum(share / norm, 1.0)

@@ -22,16 +22,16 @@
 3. Delivered dose (U, what the dose-response reads). ED50s and clinical doses are quoted as
    "units injected into that muscle", and such a shot also lands partly outside the muscle. So a
    share is read against ``c_m(s)``, the share of a shot of width ``s`` placed at the centre of m's
-   territory in m's own compartment:
-   ``delivered_m = U * min(1, share_m / max(c_m(sigma), c_m(sigma_m)))``, ``sigma_m`` the width of
-   the largest single dose m takes (its safety.toml ``max_site_u`` at the reference dilution, with
-   the default parameters, so the uncertainty samples do not move it; ``sigma_ref_mm`` for a
-   territory without one). Any dose up to the per-site maximum, given at a muscle's centre, gives
-   it its nominal units; a wider one (a larger volume) gives it less, as more lands outside. A
-   neighbour gets ``U`` times its physical share over that muscle's capture of its own largest
-   shot: a small share of a wide kernel is a small dose, and no muscle is given more than ``U``. (Reading every share against the same wide
-   kernel at the muscle's own centre, as an earlier rule did, turned a 5 % share of a 25 U
-   masseter shot into 10 U in the thin risorius.)
+   territory in m's own compartment: ``delivered_m = U * min(1, share_m / c_m(s_m))``, where
+   ``s_m = sigma * min(1, (U_max,m / U)^(volume_exponent + dose_exponent))`` is the width of this
+   shot, or of the same shot (product, dilution, patient) scaled down to m's largest single dose
+   ``U_max,m`` (safety.toml ``max_site_u``; ``ref_units`` for a territory without one) if this one
+   is larger. So any dose up to a muscle's per-site maximum, given at its centre, gives it its
+   nominal units whatever its dilution (10-100 U/mL do not change the effect, section 3), and a
+   neighbour's share is read against what that muscle takes of its own largest dose: a small share
+   of a wide kernel is a small dose, and no muscle is given more than ``U``. (Reading every share
+   against this shot's own width, as an earlier rule did, turned a 5 % share of a 25 U masseter
+   shot into 10 U in the thin risorius.)
 """
 
 from __future__ import annotations
@@ -93,20 +93,22 @@ def shot_sigma_mm(units, product_name: str | Product, volume_ml=None, spread_sca
 
 @dataclass(frozen=True)
 class _Geometry:
-    """Territories as arrays: muscle ids (n,), segment ends a, b (n, 2) mm, half-widths w (n,) mm, layers (n,)."""
+    """Territories as arrays: muscle ids, segment ends a, b (n, 2) mm, half-widths w (n,) mm, layers, U_max (n,) U."""
 
     ids: tuple[str, ...]
     a: np.ndarray
     b: np.ndarray
     w: np.ndarray
     layers: np.ndarray
+    max_units: np.ndarray
 
     @classmethod
     def of(cls, territories) -> "_Geometry":
         a = np.array([t.start for t in territories], float).reshape(-1, 2)
         b = np.array([t.end for t in territories], float).reshape(-1, 2)
         w = np.array([t.half_width_mm for t in territories], float)
-        return cls(tuple(t.muscle_id for t in territories), a, b, w, fascia.territory_layers(territories))
+        ids = tuple(t.muscle_id for t in territories)
+        return cls(ids, a, b, w, fascia.territory_layers(territories), np.array([_max_units(m) for m in ids], float))
 
     def kernel(self, sites, sigma) -> np.ndarray:
         """``K_m``: kernel integral over each territory, sites (k, 2) mm, sigma (k,) mm -> (k, n)."""
@@ -127,11 +129,17 @@ class _Geometry:
         centres = (self.a + self.b) / 2
         return self._own_share(self.kernel(np.repeat(centres, g, axis=0), np.tile(sigma, n)).reshape(n, g, n))
 
-    def nominal_capture(self) -> np.ndarray:
-        """``c_m(sigma_m)`` (n,): each territory's share of its own largest shot at its centre."""
-        sigma = np.array([_nominal_sigma_mm(m) for m in self.ids], float).reshape(-1)
-        n = len(sigma)
-        return self._own_share(self.kernel((self.a + self.b) / 2, sigma).reshape(n, 1, n))[0]
+    def capture_each(self, widths) -> np.ndarray:
+        """``c_m(s_m)`` (n,): each territory's share of a shot at its centre of its own width ``widths`` (n,)."""
+        n = len(self.w)
+        k = self.kernel((self.a + self.b) / 2, np.asarray(widths, float).reshape(n))
+        return self._own_share(k.reshape(n, 1, n))[0]
+
+    def reference_widths(self, sigma, units_ona, params: BontParams) -> np.ndarray:
+        """``s_m`` (..., n), mm: the shot's width, scaled down to each muscle's largest dose (rule 3)."""
+        u = np.maximum(np.asarray(units_ona, float), 1e-300)[..., None]
+        scale = np.minimum(1.0, (self.max_units / u) ** (params.volume_exponent + params.dose_exponent))
+        return np.asarray(sigma, float)[..., None] * scale
 
     def _own_share(self, k: np.ndarray) -> np.ndarray:
         """Kernel (n, g, n) of shots at the n centres -> each muscle's share (g, n), split with its compartment."""
@@ -139,15 +147,12 @@ class _Geometry:
         return np.einsum("mgm->gm", k) / np.maximum(total, 1.0)
 
 
-def _nominal_sigma_mm(muscle_id: str) -> float:
-    """Width of the largest single dose the muscle takes (safety.toml ``max_site_u``; reference
-    dilution, default parameters); ``sigma_ref_mm`` for a territory without one."""
-    p = bont_params()
+def _max_units(muscle_id: str) -> float:
+    """The muscle's largest single dose, U (safety.toml ``max_site_u``); ``ref_units`` for a territory without one."""
     try:
-        _, top = site_dose(base_name(muscle_id))
+        return float(site_dose(base_name(muscle_id))[1])
     except InputError:
-        return p.sigma_ref_mm
-    return float(shot_sigma_mm(top, "onabotulinumtoxinA", params=p))
+        return bont_params().ref_units
 
 
 def _combine(k_own, k_cross, sigma_cross, crossing: fascia.Crossing, params: BontParams) -> np.ndarray:
@@ -229,7 +234,8 @@ def delivered_dose(units_ona: float, site_xy, sigma_mm: float, territories, dept
     layer, up to the muscle's per-site maximum dose.
     """
     units = float(_check_units(units_ona, "units_ona"))
+    p = params or bont_params()
     geo = _Geometry.of(territories)
-    share = _shares(geo, site_xy, sigma_mm, depth, params or bont_params())
-    norm = np.maximum(geo.capture([float(sigma_mm)])[0], geo.nominal_capture())
+    share = _shares(geo, site_xy, sigma_mm, depth, p)
+    norm = geo.capture_each(geo.reference_widths(float(sigma_mm), units, p))
     return units * np.minimum(share / norm, 1.0)
