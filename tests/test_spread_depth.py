@@ -103,7 +103,7 @@ def test_dose_table_matches_the_exact_rule(coarse_model, rng):
     for row, p in enumerate(placed):
         for units, sigma in zip(rng.uniform(0.5, 25.0, 4), rng.uniform(1.5, 14.0, 4)):
             exact = delivered_dose(units, p.site_xy, sigma, terrs, p.depth)
-            np.testing.assert_allclose(table.delivered(row, units, sigma), exact, rtol=2e-3, atol=1e-4 * units)
+            np.testing.assert_allclose(table.delivered(row, units, sigma), exact, rtol=5e-3, atol=1e-3 * units)
 
 
 # --- dilution: equal ona-equivalent doses spread alike ------------------------------------
