@@ -136,6 +136,8 @@ def test_deep_masseter_dose_stays_in_the_masseter(coarse_model):
     others = {m: v for m, v in loss.items() if m != "masseter_right"}
     assert max(others.values()) < 0.10, others   # was: risorius 87 %, buccinator 79 %, ZMj 48 %, DAO 41 %
     assert loss["masseter_right"] > 0.5
+    shallow = peak_loss(coarse_model, Shot.at("masseter_right", 25.0, depth="superficial"))
+    assert shallow["risorius_right"] > 0.3       # "masseter injected too superficial -> risorius" (section 5)
 
 
 def test_mentalis_dose_spares_most_of_the_dli(coarse_model):
