@@ -11,6 +11,8 @@
 | weak right smile (zygomaticus strength 0.45), no history | not toxin into the healthy left ZMj first: re-education first, options with the caution |
 | a static 4 mm droop of the right corner at rest, normal muscles | not_toxin (filler or lift); with --filler a right commissure filler plan, better than untreated |
 | balanced patient | no injection |
+| masseter 25 U (deep, standard dilution) | no muscle but the masseter loses > 10 % (tests/test_spread_depth.py) |
+| 3 U ona at the DAO (time course) | >= 50 % of the peak loss from day 7 to day 90, < 10 % by day 180 (tests/test_bont_time_course_spread.py) |
 """
 
 import pytest
