@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from facesim.face.mesh import SIDES
+from facesim.face.names import SIDES
 from facesim.face.builtin import build_face
 
 REQUIRED = [

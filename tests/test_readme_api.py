@@ -42,3 +42,11 @@ def test_import_facesim_stays_light():
     code = "import sys, facesim; print(int(any(m in sys.modules for m in ('scipy', 'numba', 'pyvista'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0"
+
+
+def test_the_lazy_names_are_the_apis():
+    import facesim
+    from facesim import api
+
+    assert set(facesim._API) == set(api.__all__)
+    assert all(getattr(facesim, name) is getattr(api, name) for name in api.__all__)

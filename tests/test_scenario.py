@@ -5,7 +5,8 @@ import dataclasses
 import pytest
 
 from facesim.errors import InputError
-from facesim.scenario.case import DEFAULT_DAYS, landmark_offset_xyz, load_scenario, parse_scenario
+from facesim.scenario.case import DEFAULT_DAYS, load_scenario, parse_scenario
+from facesim.scenario.names import landmark_offset_xyz
 
 GOOD = """
 title = "t"

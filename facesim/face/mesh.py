@@ -11,7 +11,6 @@ import numpy as np
 
 from facesim.errors import InputError
 
-from facesim.face.names import SIDES  # noqa: F401  (re-exported: Face users name sides)
 
 
 @dataclass(frozen=True, eq=False)

@@ -282,21 +282,21 @@ class PlanningProblem:
         the fraction of (sample, window day) pairs below the threshold.
         """
         s = self.settings
-        others = [d for d in s.window_days if d != s.peak_day]
-        total = 1 + len(others)
-        peak = PlanSearch(self, s.peak_day).run(progress and (lambda g, n: progress(g, n * total)))
-        below = peak.p_target * 1.0
-        for k, day in enumerate(others, start=1):
-            offset = k
-            below = below + PlanSearch(self, day).run(
-                progress and (lambda g, n, offset=offset: progress(offset * n + g, n * total))).p_target
+        days = [s.peak_day, *(d for d in s.window_days if d != s.peak_day)]
+        runs = []
+        for k, day in enumerate(days):
+            step = None if progress is None else (lambda g, n, k=k: progress(k * n + g, n * len(days)))
+            runs.append(PlanSearch(self, day).run(step))
+        peak, total = runs[0], len(days)
+        below = sum(run.p_target for run in runs)
         return dataclasses.replace(peak, p_window=below / total)
 
 
 def overcorrected(met: dict[str, np.ndarray], before: dict[str, np.ndarray], limit_mm: float) -> np.ndarray:
     """Over-correction per sample (and day): the side that was the weaker by at least half of
     ``limit_mm`` is now the stronger by more than ``limit_mm``, in the rest height, the smile height
-    or the excursion difference. (The search kernel applies the same rule.)"""
+    or the excursion difference, or the lower lip at rest or smiling (metrics.DEVIATIONS; the search
+    kernel applies the same rule)."""
     out = np.zeros(np.shape(met["asym"]), bool)
     for key in DEVIATIONS:
         out |= overcorrection_rule(met[key], before[key], limit_mm)

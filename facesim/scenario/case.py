@@ -54,7 +54,6 @@ from facesim.datafiles import read_toml
 from facesim.errors import FacesimError, InputError
 from facesim.scenario import sections
 from facesim.scenario.history import History, history_from
-from facesim.scenario.names import check_landmark, check_muscle, landmark_offset_xyz  # noqa: F401  (the checks' home)
 from facesim.scenario.schema import parse_file
 from facesim.scenario.sections import DEFAULT_DAYS, DEFAULT_EXPRESSIONS
 from facesim.treatment.bont import site_dose
