@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+
+from facesim.errors import InputError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,3 +150,9 @@ def test_filler_candidates_count_as_millilitres_and_match_the_scenario_simulatio
     # 1e-3 mm: the planner keeps the rest pupil frame (pupils sit on bone-tied skin and move ~1e-5 mm)
     np.testing.assert_allclose(out["rest_dev"][0], tl.metrics["smile"].rest_height_deviation, atol=1e-3)
     np.testing.assert_allclose(out["smile_dev"][0], tl.metrics["smile"].height_deviation, atol=1e-3)
+
+
+def test_limits_below_every_practical_dose_are_one_line_refusal(coarse_model):
+    with pytest.raises(InputError, match="no candidate site has a practical dose"):
+        PlanningProblem(coarse_model, patient(tone={"dao_right": 8.0}),
+                        PlannerSettings.default(samples=5, sites=("dao_right",), max_site_u=1.0))
