@@ -48,22 +48,33 @@ def overcorrection_rule(after, before, limit_mm):
     return (np.abs(before) >= 0.5 * limit_mm) & (after * before < 0.0) & (np.abs(after) > limit_mm)
 
 
-#: The planner's coordinates: per expression (rest, then smile) the corners and lower-lip points
-#: (cL, cR, llL, llR) as (x, y) in the frontal frame: 16 numbers, mm.
+#: The expressions a plan is judged in, in the order of the planner's coordinate blocks: rest first,
+#: then each expression compared with it (the tolerance of each: planner.toml [target.expressions]).
+PLAN_EXPRESSIONS = ("rest", "smile", "lower_lip_down", "frown")
+#: The planner's coordinates: per expression (PLAN_EXPRESSIONS) the corners and lower-lip points
+#: (cL, cR, llL, llR) as (x, y) in the frontal frame: 8 numbers per expression, mm.
 PLAN_POINTS = ("cheilion_left", "cheilion_right", "lower_lip_left", "lower_lip_right")
-#: The names of corner_deviations' results, in order (left minus right, mm).
-DEVIATIONS = ("rest_dev", "smile_dev", "exc_diff", "rest_ll", "smile_ll")
+PLAN_COORDS = 8 * len(PLAN_EXPRESSIONS)
+#: The names of the deviations (left minus right, mm) the planner checks for over-correction, in the
+#: order of plan_deviations: the rest's corner and lower lip, then per expression its corner height,
+#: excursion and lower-lip height differences.
+DEVIATIONS = ("rest_dev", "rest_ll") + tuple(f"{e}_{k}" for e in PLAN_EXPRESSIONS[1:] for k in ("dev", "exc", "ll"))
 
 
-def corner_deviations(c):
-    """Rest and smile height differences, the excursion difference and the lower lip's rest and smile
-    height differences (mm) from planner coordinates (..., 16) (PLAN_POINTS at rest, then smiling).
-    Scalars under numba for a (16,) array."""
-    rest_dev = c[..., 1] - c[..., 3]
-    smile_dev = c[..., 9] - c[..., 11]
-    exc_diff = np.hypot(c[..., 8] - c[..., 0], c[..., 9] - c[..., 1]) - np.hypot(c[..., 10] - c[..., 2],
-                                                                                c[..., 11] - c[..., 3])
-    return rest_dev, smile_dev, exc_diff, c[..., 5] - c[..., 7], c[..., 13] - c[..., 15]
+def rest_deviations(c):
+    """Corner and lower-lip height differences at rest (mm) from planner coordinates (..., PLAN_COORDS)."""
+    return c[..., 1] - c[..., 3], c[..., 5] - c[..., 7]
+
+
+def expression_deviations(c, e):
+    """Height, excursion (from rest) and lower-lip height differences (mm) of expression block ``e``
+    (>= 1, PLAN_EXPRESSIONS) from planner coordinates (..., PLAN_COORDS). Scalars under numba for a
+    1-D array."""
+    o = 8 * e
+    exc = (np.hypot(c[..., o] - c[..., 0], c[..., o + 1] - c[..., 1])
+           - np.hypot(c[..., o + 2] - c[..., 2], c[..., o + 3] - c[..., 3]))
+    return c[..., o + 1] - c[..., o + 3], exc, c[..., o + 5] - c[..., o + 7]
+
 
 
 @dataclass(frozen=True)

@@ -66,3 +66,38 @@ def test_the_tool_prints_the_table(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "risorius_left" in out and "lower_lip_left" in out
     assert "default smile: before" in out and "ICT face:" in out and "skipped" in out
+
+
+def expression_sizes(model) -> dict[str, float]:
+    """Frontal motion (mm) of the default smile and frown at the left commissure and of lower-lip-down at the
+    left lower-lip point, against rest."""
+    from facesim.metrics import frontal_coordinates
+    from facesim.scenario.case import parse_scenario
+    from facesim.simulation.timeline import ScenarioSimulation
+
+    tl = ScenarioSimulation(model, parse_scenario({"patient": {}}, "sizes")).timeline(
+        [0.0], ("smile", "frown", "lower_lip_down"))
+    rest = frontal_coordinates(tl.landmarks["rest"])[0]
+    size = {e: frontal_coordinates(tl.landmarks[e])[0] - rest for e in ("smile", "frown", "lower_lip_down")}
+    return {"smile": float(np.linalg.norm(size["smile"][2])), "frown": float(np.linalg.norm(size["frown"][2])),
+            "lower_lip_down": float(np.linalg.norm(size["lower_lip_down"][4]))}
+
+
+@pytest.mark.skipif(not (ICT / "generic_neutral_mesh.obj").is_file(), reason="no ../shared/ict-facekit")
+def test_frown_and_lower_lip_down_are_the_ict_shapes_share_of_the_smile(coarse_model):
+    """expressions.toml sizes the frown and lower-lip-down as the same share of the ICT-FaceKit's full shapes as
+    the default smile: frown / smile and lower-lip-down / smile match the scan's ratios (within 10 %) on the
+    built-in face and on the ICT face itself."""
+    from facesim.scan.ict import expression_field, import_ict
+    from facesim.tissue.muscle_motion import frontal_motion
+
+    result = import_ict(ICT)
+    ict_model = FaceModel(result.face)
+    full = {shape: frontal_motion(ict_model, expression_field(ICT, f"{shape}_L", result), landmark, "left")[1]
+            for shape, landmark in (("mouthSmile", "cheilion_left"), ("mouthFrown", "cheilion_left"),
+                                    ("mouthLowerDown", "lower_lip_left"))}
+    for model in (coarse_model, ict_model):
+        sizes = expression_sizes(model)
+        assert sizes["frown"] / sizes["smile"] == pytest.approx(full["mouthFrown"] / full["mouthSmile"], rel=0.1)
+        assert sizes["lower_lip_down"] / sizes["smile"] == pytest.approx(
+            full["mouthLowerDown"] / full["mouthSmile"], rel=0.1)

@@ -12,6 +12,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from facesim.metrics import PLAN_EXPRESSIONS
 from facesim.planning.planner import PlannerSettings, PlanningProblem
 from facesim.scenario.case import parse_scenario
 from facesim.simulation.timeline import ScenarioSimulation
@@ -46,10 +47,14 @@ def test_planner_equals_the_simulation_on_every_window_day(coarse_model, plan):
     for k in range(problem.samples.size):
         params, ed50_scale = problem.samples.bont_params(k)
         g = force_factor(days, sim.injections, sim.territories, treated.patient.sex, ed50_scale, params)
-        tl = sim.timeline(days, ("rest", "smile"), factor=g)
-        rest, smile = tl.metrics["rest"], tl.metrics["smile"]
-        for name, ours in (("rest_dev", rest.rest_height_deviation), ("smile_dev", smile.height_deviation),
-                           ("exc_diff", smile.excursion_difference), ("asym", tl.asymmetry())):
+        tl = sim.timeline(days, PLAN_EXPRESSIONS, factor=g)
+        pairs = [("rest_dev", tl.metrics["rest"].rest_height_deviation),
+                 ("rest_ll", tl.metrics["rest"].rest_lower_lip_deviation), ("asym", tl.asymmetry())]
+        for e in PLAN_EXPRESSIONS[1:]:  # every judged expression (smile, lower lip down, frown)
+            m = tl.metrics[e]
+            pairs += [(f"{e}_dev", m.height_deviation), (f"{e}_exc", m.excursion_difference),
+                      (f"{e}_ll", m.lower_lip_deviation), (f"{e}_asym", m.asymmetry)]
+        for name, ours in pairs:
             worst = max(worst, float(np.abs(fast[name][k] - ours).max()))
     print(f"planner vs simulation, largest difference {worst:.2e} mm")
     assert worst < TOL_MM, f"planner vs simulation: {worst:.4f} mm"

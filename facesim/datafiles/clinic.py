@@ -7,7 +7,7 @@ in its table's ``source``/``sources`` (facesim.datafiles.base).
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -110,6 +110,18 @@ class Search(Sourced):
         return self
 
 
+PerceptionName = Literal["lay_detection", "clinician_detection", "acceptable", "unacceptable"]
+
+
+class ExpressionJudged(Frozen):
+    """One ``[target.expressions]`` entry: the threshold its asymmetry is held below over the cycle
+    (``target``; none: not a target) and the one beyond which the other side becoming the stronger is
+    over-correction (``overcorrection``)."""
+
+    target: PerceptionName | None = None
+    overcorrection: PerceptionName
+
+
 class Target(Sourced):
     """``[target]``: how sure a plan must be, and the staged start."""
 
@@ -121,6 +133,8 @@ class Target(Sourced):
     retreatment_min_day: NonNegative
     wait_limit_day: NonNegative
     weak_strength: Fraction
+    #: expression -> how it is judged (perception.toml [threshold_mm] names)
+    expressions: Table[str, ExpressionJudged]
 
 
 class FillerCandidates(Sourced):

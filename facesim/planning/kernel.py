@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from facesim.metrics import asymmetry_rule, corner_deviations, overcorrection_rule
+from facesim.metrics import asymmetry_rule, expression_deviations, overcorrection_rule, rest_deviations
 
 # The clinical rules are defined once (facesim.metrics) and compiled here for the inner loop.
 _asymmetry = njit(asymmetry_rule)
+_expression_deviations = njit(expression_deviations)
 _overcorrected = njit(overcorrection_rule)
-_deviations = njit(corner_deviations)
+_rest_deviations = njit(rest_deviations)
 
 #: The Hill map is tabulated over dose / ED50 in [0, TABLE_MAX] (beyond: the last value; doses here stay
 #: below 20 U and ED50 x sample factor above 0.25 U, so x < 80 is reached only at saturation).
@@ -36,18 +37,19 @@ def hill_table(emax: np.ndarray, hill_n: np.ndarray) -> tuple[np.ndarray, float]
 # long kernel: one fused numba loop (plan x sample x shared muscle); split, it would store (plans, K, 8) coordinates
 @njit(parallel=True, cache=True)
 def evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv_ed50, hill_table, table_scale,
-                   shared_ids, shared_watched, side_a, side_b, side_limit, baseline, threshold, over_mm,
-                   n_muscles):
+                   shared_ids, shared_watched, side_a, side_b, side_limit, baseline, noticeable_mm, over_mm,
+                   lay, n_muscles):
     """Evaluate plans (plan_a[p], plan_b[p]) = level indices of the two sites.
 
-    Shapes (C = 16 planner coordinates, metrics.PLAN_POINTS): base (K, C); ta (La, K, C); tb (Lb, K, C); da, ga (La, K, S); db, gb (Lb, K, S);
+    Shapes (C = metrics.PLAN_COORDS planner coordinates, E = the judged expressions, PLAN_EXPRESSIONS[1:]): base (K, C); ta (La, K, C); tb (Lb, K, C); da, ga (La, K, S); db, gb (Lb, K, S);
     d0, g0 (K, S); w8 (K, S, C); inv_ed50 (K, S) = 1 / ED50 of each sample; hill_table (K, G): the
     sample's force loss at dose / ED50 = g / table_scale (see hill_table); shared_ids, shared_watched (S,);
-    side_a (La, K), side_b (Lb, K): muscle id of a side effect or -1; baseline (K, 5): the untreated
-    deviations, metrics.DEVIATIONS.
+    side_a (La, K), side_b (Lb, K): muscle id of a side effect or -1; baseline (K, 2 + 3 E): the untreated
+    deviations, metrics.DEVIATIONS; noticeable_mm, over_mm, lay (E,): planner.Tolerance.
 
-    Returns per plan: q10, median, q90 of the asymmetry over samples (linear interpolation, as
-    numpy.quantile), n_target, n_over, n_side (int32) and side_muscle (int32, -1 none).
+    Returns per plan: q10, median, q90 of the reported asymmetry over samples (linear interpolation, as
+    numpy.quantile), n_target (samples noticeable in no expression), n_over, n_side (int32) and
+    side_muscle (int32, -1 none).
     """
     n_plans = plan_a.shape[0]
     last = hill_table.shape[1] - 1
@@ -83,14 +85,25 @@ def evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv
                     c[j] -= correction * w8[k, s, j]
                 if who < 0 and shared_watched[s] and loss > side_limit:
                     who = shared_ids[s]
-            rest_dev, smile_dev, exc, rest_ll, smile_ll = _deviations(c)
-            asym = _asymmetry(rest_dev, smile_dev, exc, rest_ll, smile_ll)
+            rest_dev, rest_ll = _rest_deviations(c)
+            rest_limit = over_mm.min()
+            over = (_overcorrected(rest_dev, baseline[k, 0], rest_limit)
+                    or _overcorrected(rest_ll, baseline[k, 1], rest_limit))
+            asym = 0.0
+            noticeable = False
+            for e in range(noticeable_mm.shape[0]):
+                dev, exc, ll = _expression_deviations(c, e + 1)
+                a = _asymmetry(rest_dev, dev, exc, rest_ll, ll)
+                noticeable = noticeable or a >= noticeable_mm[e]
+                if lay[e]:
+                    asym = max(asym, a)
+                j = 2 + 3 * e
+                over = (over or _overcorrected(dev, baseline[k, j], over_mm[e])
+                        or _overcorrected(exc, baseline[k, j + 1], over_mm[e])
+                        or _overcorrected(ll, baseline[k, j + 2], over_mm[e]))
             asym_k[k] = asym
-            if asym < threshold:
+            if not noticeable:
                 n_target[p] += 1
-            over = (_overcorrected(rest_dev, baseline[k, 0], over_mm) or _overcorrected(smile_dev, baseline[k, 1], over_mm)
-                    or _overcorrected(exc, baseline[k, 2], over_mm) or _overcorrected(rest_ll, baseline[k, 3], over_mm)
-                    or _overcorrected(smile_ll, baseline[k, 4], over_mm))
             if over:
                 n_over[p] += 1
             if who >= 0:

@@ -25,8 +25,9 @@ from facesim.datafiles import bundled
 from facesim.treatment.dose_table import DoseTable
 from facesim.errors import InputError
 from facesim.geometry.frontal import frontal_axes
-from facesim.metrics import (DEVIATIONS, METRIC_LANDMARKS, PLAN_POINTS, asymmetry_rule, corner_deviations,
-                             overcorrection_rule)
+from facesim.metrics import (DEVIATIONS, METRIC_LANDMARKS, PLAN_COORDS, PLAN_EXPRESSIONS, PLAN_POINTS,
+                             asymmetry_rule, expression_deviations, overcorrection_rule,
+                             rest_deviations)
 from facesim.anatomy.muscles import PointSpec, face_scale
 from facesim.face.names import SIDES
 from facesim.treatment.filler import FillerInjection
@@ -73,19 +74,30 @@ class PlannerSettings:
     retreatment_min_day: float
     wait_limit_day: float
     weak_strength: float
+    # per PLAN_EXPRESSIONS[1:]: (target, over-correction) thresholds as multiples of threshold_mm and of
+    # overcorrection_mm (planner.toml [target.expressions]; inf: no target)
+    expression_scale: tuple[tuple[float, float], ...]
     filler: bool = False  # add filler volumes at the commissure sites to the candidates
 
     @classmethod
     def default(cls, **overrides) -> "PlannerSettings":
         plan, safety = bundled.planner(), bundled.safety()
         values = {**plan.search.values(), **plan.target.values(), "threshold_mm": bundled.noticeable_mm(),
+                  "expression_scale": expression_scales(plan.target.expressions),
                   "max_total_u": safety.dose.max_total_u, "max_sites": safety.dose.max_sites,
                   "overcorrection_mm": safety.effects.overcorrection_mm,
                   "side_effect_loss": safety.effects.side_effect_loss}
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values.pop("expressions")
         settings = cls(**values)
         settings.validate()
         return settings
+
+    def tolerance(self) -> "Tolerance":
+        """Each judged expression's thresholds (PLAN_EXPRESSIONS[1:])."""
+        scale = np.asarray(self.expression_scale, float).reshape(-1, 2)
+        return Tolerance(scale[:, 0] * self.threshold_mm, scale[:, 1] * self.overcorrection_mm,
+                         np.isclose(scale[:, 0], 1.0))
 
     def validate(self) -> None:
         checks = [
@@ -114,7 +126,7 @@ class Site:
     levels: np.ndarray
     step: float
     filler: FillerInjection | None = None  # 1 mL at this site (filler sites only)
-    field8: np.ndarray | None = None  # (16,) planner coordinates moved by 1 mL (rest and smile), mm
+    field_c: np.ndarray | None = None  # (PLAN_COORDS,) planner coordinates moved by 1 mL, mm
 
     @property
     def unit(self) -> str:
@@ -131,8 +143,8 @@ class _Response:
     """Everything of the patient on a set of days, for every sample."""
 
     days: np.ndarray
-    w8: np.ndarray  # (K, T, M, 16) planner coordinates (metrics.PLAN_POINTS, rest then smile) per unit force factor
-    base8: np.ndarray  # (K, T, 16) coordinates with the baseline force factors
+    w_c: np.ndarray  # (K, T, M, PLAN_COORDS) planner coordinates (metrics.PLAN_EXPRESSIONS) per unit force factor
+    base_c: np.ndarray  # (K, T, PLAN_COORDS) coordinates with the baseline force factors
     d0: np.ndarray  # (K, T, M) effective dose of earlier injections, U
     g0: np.ndarray  # (K, T, M) baseline force factor
     baseline: dict  # metric -> (K, T) without new toxin
@@ -203,7 +215,7 @@ class PlanningProblem:
             top = filler.filler_class.max_volume_ml
             levels = step * np.arange(1, int(np.floor(top / step + 1e-9)) + 1)
             out.append(Site(f"commissure_filler_{side}", "", xyz[:2], False, levels, step, filler,
-                            np.tile(corners.reshape(8), 2)))
+                            np.tile(corners.reshape(8), len(PLAN_EXPRESSIONS))))
         return out
 
     def response(self, days, shots: tuple = ()) -> _Response:
@@ -217,8 +229,8 @@ class PlanningProblem:
             pk = k.patient[:, None, None]
             strength = 1.0 + (strength[None] - 1.0) * pk  # (K, T, M): how far off the measured over-pull may be
             tone = 1.0 + (tone[None] - 1.0) * pk
-            w = [m.muscle_forces(m.expressions.get(e), strength, tone) for e in ("rest", "smile")]
-            w8 = np.concatenate([wi[..., None] * self._b for wi in w], axis=-1)  # (K, T, M, 8)
+            w = [m.muscle_forces(m.expressions.get(e), strength, tone) for e in PLAN_EXPRESSIONS]
+            w_c = np.concatenate([wi[..., None] * self._b for wi in w], axis=-1)  # (K, T, M, PLAN_COORDS)
             static = (self.sim.static_at_landmarks(t)[:, 2:6, :2] @ self._rot).reshape(len(t), 8)
             d0 = np.zeros((k.size, len(t), len(self.territories)))
             for j, inj in enumerate(self.sim.injections):
@@ -230,8 +242,9 @@ class PlanningProblem:
                 for j, inj in enumerate(placed):
                     d0 += self._shot_dose(table, j, inj, t)
             g0 = 1.0 - self._loss(d0)
-            base8 = np.tile(self._c0, 2) + np.tile(static, 2)[None] + np.einsum("ktm,ktmc->ktc", g0, w8)
-            self._responses[key] = _Response(t, w8, base8, d0, g0, corner_asymmetry(base8))
+            n_e = len(PLAN_EXPRESSIONS)
+            base_c = np.tile(self._c0, n_e) + np.tile(static, n_e)[None] + np.einsum("ktm,ktmc->ktc", g0, w_c)
+            self._responses[key] = _Response(t, w_c, base_c, d0, g0, plan_metrics(base_c, self.settings.tolerance()))
         return self._responses[key]
 
     def _shot_dose(self, table: DoseTable, row: int, shot, days: np.ndarray) -> np.ndarray:
@@ -261,17 +274,17 @@ class PlanningProblem:
         """Metrics (K, T) and force loss (K, T, M) of one plan on ``days``, every sample (exact)."""
         r = self.response(days)
         dose = r.d0.copy()
-        filler = np.zeros((len(r.days), 16))
+        filler = np.zeros((len(r.days), PLAN_COORDS))
         for index, amount, day in items:
             site = self.sites[index]
             if site.filler is None:
                 dose += self._shot_dose(self.table, index, PlacedShot(tuple(site.xy), amount, day=day), r.days)
             else:
-                filler += amount * site.filler.course(r.days - day)[0][:, None] * site.field8
+                filler += amount * site.filler.course(r.days - day)[0][:, None] * site.field_c
         loss = self._loss(dose)
-        coords = r.base8 + filler[None] + np.einsum("ktm,ktmc->ktc", (1.0 - loss) - r.g0, r.w8)
-        out = corner_asymmetry(coords)
-        out["over"] = overcorrected(out, r.baseline, self.settings.overcorrection_mm)
+        coords = r.base_c + filler[None] + np.einsum("ktm,ktmc->ktc", (1.0 - loss) - r.g0, r.w_c)
+        out = plan_metrics(coords, self.settings.tolerance())
+        out["over"] = overcorrected(out, r.baseline, self.settings.tolerance())
         out["loss"] = loss
         return out
 
@@ -292,23 +305,56 @@ class PlanningProblem:
         return dataclasses.replace(peak, p_window=below / total)
 
 
-def overcorrected(met: dict[str, np.ndarray], before: dict[str, np.ndarray], limit_mm: float) -> np.ndarray:
-    """Over-correction per sample (and day): the side that was the weaker by at least half of
-    ``limit_mm`` is now the stronger by more than ``limit_mm``, in the rest height, the smile height
-    or the excursion difference, or the lower lip at rest or smiling (metrics.DEVIATIONS; the search
-    kernel applies the same rule)."""
+@dataclass(frozen=True, eq=False)
+class Tolerance:
+    """Per judged expression (PLAN_EXPRESSIONS[1:]), mm: noticeable at or above ``noticeable_mm`` (inf: no
+    target), over-corrected beyond ``overcorrection_mm``; ``lay`` (bool) marks those held to the lay
+    threshold, whose largest asymmetry is the one reported."""
+
+    noticeable_mm: np.ndarray
+    overcorrection_mm: np.ndarray
+    lay: np.ndarray
+
+
+def expression_scales(expressions: dict) -> tuple[tuple[float, float], ...]:
+    """Per PLAN_EXPRESSIONS[1:]: (target over the lay threshold, inf for none; over-correction over the
+    clinician threshold), from planner.toml [target.expressions]."""
+    if set(expressions) != set(PLAN_EXPRESSIONS[1:]):
+        raise InputError(f"planner.toml [target.expressions] names {sorted(expressions)}; name exactly "
+                         f"{', '.join(PLAN_EXPRESSIONS[1:])}")
+    t = bundled.perception().threshold_mm
+    return tuple((np.inf if (j := expressions[e]).target is None else getattr(t, j.target) / t.lay_detection,
+                  getattr(t, j.overcorrection) / t.clinician_detection) for e in PLAN_EXPRESSIONS[1:])
+
+
+def overcorrected(met: dict[str, np.ndarray], before: dict[str, np.ndarray], tol: Tolerance) -> np.ndarray:
+    """Over-correction per sample (and day): the side that was the weaker by at least half of the limit
+    is now the stronger by more than the limit, in any deviation of metrics.DEVIATIONS (the rest's at
+    the smallest limit, each expression's at its own; the search kernel applies the same rule)."""
+    limits = np.concatenate([np.full(2, tol.overcorrection_mm.min()), np.repeat(tol.overcorrection_mm, 3)])
     out = np.zeros(np.shape(met["asym"]), bool)
-    for key in DEVIATIONS:
-        out |= overcorrection_rule(met[key], before[key], limit_mm)
+    for key, limit in zip(DEVIATIONS, limits):
+        out |= overcorrection_rule(met[key], before[key], float(limit))
     return out
 
 
-def corner_asymmetry(c: np.ndarray) -> dict[str, np.ndarray]:
-    """Corner metrics from (..., 16) planner coordinates (metrics.PLAN_POINTS at rest, then smiling), mm."""
-    rest_dev, smile_dev, exc_diff, rest_ll, smile_ll = corner_deviations(c)
-    asym = asymmetry_rule(rest_dev, smile_dev, exc_diff, rest_ll, smile_ll)
-    return {"rest_dev": rest_dev, "smile_dev": smile_dev, "exc_diff": exc_diff, "rest_ll": rest_ll,
-            "smile_ll": smile_ll, "asym": asym}
+def plan_metrics(c: np.ndarray, tol: Tolerance) -> dict[str, np.ndarray]:
+    """From (..., PLAN_COORDS) planner coordinates: the deviations (metrics.DEVIATIONS), each expression's
+    asymmetry ``<name>_asym``, ``asym`` (the largest of those held to the lay threshold) and
+    ``noticeable`` (any expression at or above its threshold), mm (the search kernel: the same rule)."""
+    rest_dev, rest_ll = rest_deviations(c)
+    out = {"rest_dev": rest_dev, "rest_ll": rest_ll}
+    asym = np.zeros(np.shape(rest_dev))
+    noticeable = np.zeros(np.shape(rest_dev), bool)
+    for e, name in enumerate(PLAN_EXPRESSIONS[1:]):
+        dev, exc, ll = expression_deviations(c, e + 1)
+        a = asymmetry_rule(rest_dev, dev, exc, rest_ll, ll)
+        out.update({f"{name}_dev": dev, f"{name}_exc": exc, f"{name}_ll": ll, f"{name}_asym": a})
+        noticeable |= a >= tol.noticeable_mm[e]
+        if tol.lay[e]:
+            asym = np.maximum(asym, a)
+    out.update(asym=asym, noticeable=noticeable)
+    return out
 
 
 def over_pulling_muscles(scenario: Scenario) -> set[str]:

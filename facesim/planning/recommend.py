@@ -16,11 +16,15 @@ from facesim.datafiles import bundled
 from facesim.face.names import base_name
 from facesim.tissue.model import FaceModel
 from facesim.treatment.bont import product
+from facesim.metrics import PLAN_EXPRESSIONS
 from facesim.planning.planner import PlanItem, PlannerSettings, PlanningProblem, PlanSet, over_pulling_muscles, rank
 from facesim.scenario.case import Scenario
 from facesim.treatment.shot import Shot
 
-METRICS = ("rest_dev", "smile_dev", "exc_diff", "smile_ll", "asym")
+#: The bands shown per report day (planner.plan_metrics names, mm): the deviations of rest and smile, each
+#: judged expression's asymmetry, and the reported asymmetry (the largest).
+METRICS = ("rest_dev", "smile_dev", "smile_exc", "smile_ll", "smile_asym", "lower_lip_down_asym", "frown_asym",
+           "asym")
 FOLLOW_DAYS = np.arange(0.0, 181.0, 1.0)
 
 
@@ -156,8 +160,9 @@ def _decide(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked, e
     s = problem.settings
     if plans.p_window[empty] >= s.probability:
         return ("no_injection", f"the asymmetry is already below the noticeable threshold ({s.threshold_mm:g} mm) in "
-                f"{plans.p_window[empty]:.0%} of samples and days (median {untreated.median:.1f} mm at week 2): no "
-                "toxin is needed; the goal is a balance nobody notices", None, None)
+                f"{plans.p_window[empty]:.0%} of samples and days (median {untreated.median:.1f} mm at week 2"
+                f"{_largest_in(problem)}): no toxin is needed; the goal is a balance nobody notices"
+                + ("; the previous injection wears off by itself" if problem.sim.injections else ""), None, None)
     weak = _weak_elevators(problem)
     if weak:
         return ("re_education_first", f"a weak side, not an over-pulling one: {', '.join(weak)} below "
@@ -167,8 +172,10 @@ def _decide(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked, e
                 "option: the ranked plans below carry their cautions", None, None)
     wait_day = _resolves_by_itself(problem)
     if wait_day is not None:
-        return ("wait", f"the asymmetry comes from the previous injection and resolves by itself: below the "
-                f"noticeable threshold from about day {wait_day:g} (median), sooner than a new dose would settle; "
+        shown = _noticeable_expressions(problem.response([0.0]).baseline, s) or ["smile"]
+        return ("wait", f"the asymmetry (noticeable today in the {' and the '.join(e.replace('_', ' ') for e in shown)}) "
+                f"comes from the previous injection and resolves by itself: below the noticeable threshold "
+                f"from about day {wait_day:g} (most samples), sooner than a new dose would settle; "
                 "a corrective dose would only add toxin for the same months. Wait it out and re-assess then",
                 None, None)
     if feasible.any():
@@ -191,16 +198,41 @@ def _weak_elevators(problem: PlanningProblem) -> list[str]:
 
 
 def _resolves_by_itself(problem: PlanningProblem) -> float | None:
-    """The day a previous injection's asymmetry falls (for good) below the threshold, if by ``wait_limit_day``."""
+    """The day a previous injection's asymmetry stops (for good) being noticeable in most samples, in any
+    judged expression, if by ``wait_limit_day``."""
     s = problem.settings
     if not problem.sim.injections:
         return None
-    median = np.median(problem.response(FOLLOW_DAYS).baseline["asym"], axis=0)
-    if median[0] < s.threshold_mm:
+    day = _last_noticeable_day(problem.response(FOLLOW_DAYS).baseline["noticeable"])
+    if day is None:
         return None
-    above = np.flatnonzero(median >= s.threshold_mm)
-    day = float(FOLLOW_DAYS[above[-1] + 1]) if above[-1] + 1 < FOLLOW_DAYS.size else None
-    return day if day is not None and day <= s.wait_limit_day else None
+    return day if day <= s.wait_limit_day else None
+
+
+def _last_noticeable_day(noticeable: np.ndarray) -> float | None:
+    """From (K, FOLLOW_DAYS) noticeable flags: the first day after which the asymmetry is noticeable in
+    fewer than half of the samples for good, if it is noticeable in most on some day (None: never
+    noticeable, or still noticeable on day 180)."""
+    most = noticeable.mean(axis=0) >= 0.5
+    if not most.any():
+        return None
+    last = np.flatnonzero(most)[-1]
+    return float(FOLLOW_DAYS[last + 1]) if last + 1 < FOLLOW_DAYS.size else None
+
+
+def _largest_in(problem: PlanningProblem) -> str:
+    """", largest in the frown" naming the judged expression with the largest median asymmetry at the peak."""
+    base = problem.response([problem.settings.peak_day]).baseline
+    medians = {name: float(np.median(base[f"{name}_asym"][:, 0])) for name in PLAN_EXPRESSIONS[1:]}
+    name = max(medians, key=medians.get)
+    return f", largest in the {name.replace('_', ' ')}" if medians[name] > 0.05 else ""
+
+
+def _noticeable_expressions(baseline: dict, settings: PlannerSettings, day_index: int = 0) -> list[str]:
+    """The judged expressions noticeable in most samples on that day of ``baseline`` (plan_metrics)."""
+    tol = settings.tolerance()
+    return [name for e, name in enumerate(PLAN_EXPRESSIONS[1:])
+            if np.mean(baseline[f"{name}_asym"][:, day_index] >= tol.noticeable_mm[e]) >= 0.5]
 
 
 def _shots(problem: PlanningProblem, plans: PlanSet, i: int, scale: float = 1.0) -> list[PlanItem]:
@@ -222,8 +254,7 @@ def _ranked(problem: PlanningProblem, plans: PlanSet, i: int, position: int, fea
     sim = problem.simulate(shots, s.report_days)
     course = {f"{d:g}": {m: Band.of(sim[m][:, t]) for m in METRICS} for t, d in enumerate(s.report_days)}
     side = plans.side_muscle[i]
-    daily = np.median(problem.simulate(shots, FOLLOW_DAYS)["asym"], axis=0) if shots else None
-    again = _noticeable_again_day(daily, s) if daily is not None else None
+    again = _noticeable_again_day(problem.simulate(shots, FOLLOW_DAYS)["noticeable"], s) if shots else None
     return RankedPlan(
         rank=position,
         sites=[problem.sites[site].name for site, _, _ in shots],
@@ -247,9 +278,10 @@ def _ranked(problem: PlanningProblem, plans: PlanSet, i: int, position: int, fea
     )
 
 
-def _noticeable_again_day(daily_median: np.ndarray, s: PlannerSettings) -> float | None:
-    """First day after the peak on which the median asymmetry is noticeable again (None: not by day 180)."""
-    after = (FOLLOW_DAYS > s.peak_day) & (daily_median >= s.threshold_mm)
+def _noticeable_again_day(noticeable: np.ndarray, s: PlannerSettings) -> float | None:
+    """First day after the peak on which the asymmetry is noticeable (in any judged expression) in most
+    samples again (None: not by day 180); ``noticeable`` (K, FOLLOW_DAYS)."""
+    after = (FOLLOW_DAYS > s.peak_day) & (noticeable.mean(axis=0) >= 0.5)
     return float(FOLLOW_DAYS[after][0]) if after.any() else None
 
 
@@ -280,7 +312,7 @@ def _staged(problem: PlanningProblem, plans: PlanSet, i: int) -> StagedPlan:
     start = _shots(problem, plans, i, s.start_fraction)
     review = problem.simulate(start, [s.review_day])
     touch = [(f[0], round(f[1] - st[1], 3), s.review_day) for f, st in zip(full, start)]
-    still = review["asym"][:, 0] >= s.threshold_mm
+    still = review["noticeable"][:, 0]
     after = problem.simulate(start + [t for t in touch if t[1] > 1e-9], [s.review_day + s.peak_day])
     return StagedPlan(
         sites=[problem.sites[site].name for site, _, _ in full],
@@ -290,7 +322,7 @@ def _staged(problem: PlanningProblem, plans: PlanSet, i: int) -> StagedPlan:
         asymmetry_after_start=Band.of(review["asym"][:, 0]),
         touch_up_units=[units for _, units, _ in touch],
         p_touch_up_needed=float(np.mean(still)),
-        p_target_after_touch_up=float(np.mean(after["asym"][:, 0] < s.threshold_mm)),
+        p_target_after_touch_up=float(np.mean(~after["noticeable"][:, 0])),
         asymmetry_after_touch_up=Band.of(after["asym"][:, 0]),
     )
 

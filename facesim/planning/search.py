@@ -91,7 +91,7 @@ class PlanSearch:
             site, k_n = self.sites[i], self.samples.size
             apparent = float(site.filler.course(np.array([self._day]))[0][0])  # mL seen per mL injected
             terms = np.ascontiguousarray(np.broadcast_to(
-                (site.levels * apparent)[:, None, None] * site.field8, (len(site.levels), k_n, site.field8.size)))
+                (site.levels * apparent)[:, None, None] * site.field_c, (len(site.levels), k_n, site.field_c.size)))
             none = np.zeros((len(site.levels), k_n, 0))
             self._terms[i] = (np.zeros(0, int), none, none, terms, np.zeros(0, bool), none)
         if i not in self._terms:
@@ -106,7 +106,7 @@ class PlanSearch:
             dg = r.g0[None, :, 0, :] - (1.0 - loss)  # force factor lost beyond the baseline
             change = dg.max(axis=(0, 1))
             reached = np.flatnonzero(change > REACHED_CHANGE)
-            terms = -np.matmul(dg[..., reached].transpose(1, 0, 2), r.w8[:, 0, reached, :]).transpose(1, 0, 2)
+            terms = -np.matmul(dg[..., reached].transpose(1, 0, 2), r.w_c[:, 0, reached, :]).transpose(1, 0, 2)
             self._terms[i] = (reached, dose[..., reached], loss[..., reached], terms, change[reached] > JOINT_CHANGE,
                               dg[..., reached])
         return self._terms[i]
@@ -125,7 +125,7 @@ class PlanSearch:
         args = []
         for term in sides:
             if term is None:  # an empty partner: one level with no effect
-                args.append((np.zeros((1, k_n, r.base8.shape[-1])), np.zeros((1, k_n, len(shared))), np.zeros((1, k_n, len(shared))),
+                args.append((np.zeros((1, k_n, r.base_c.shape[-1])), np.zeros((1, k_n, len(shared))), np.zeros((1, k_n, len(shared))),
                              np.full((1, k_n), -1)))
                 continue
             reached, dose, loss, terms, _, dg = term
@@ -141,14 +141,15 @@ class PlanSearch:
         plan_a, plan_b = np.nonzero(total <= s.max_total_u + 1e-9)
         k = self.samples
         base = r.baseline
+        tol = s.tolerance()
         quant, n_target, n_over, n_side, side_muscle = evaluate_pairs(
-            plan_a, plan_b, r.base8[:, 0], ta, tb, da, db, ga, gb,
+            plan_a, plan_b, r.base_c[:, 0], ta, tb, da, db, ga, gb,
             np.ascontiguousarray(r.d0[:, 0, shared]), np.ascontiguousarray(r.g0[:, 0, shared]),
-            np.ascontiguousarray(r.w8[:, 0, shared, :]), 1.0 / (k.ed50[:, None] * self.problem.ed50[None, shared]),
+            np.ascontiguousarray(r.w_c[:, 0, shared, :]), 1.0 / (k.ed50[:, None] * self.problem.ed50[None, shared]),
             *self._table,
             shared.astype(np.int64), watched[shared], side_a.astype(np.int64), side_b.astype(np.int64),
             s.side_effect_loss, np.stack([base[key][:, 0] for key in DEVIATIONS], 1),
-            s.threshold_mm, s.overcorrection_mm, len(self.model.muscle_ids))
+            tol.noticeable_mm, tol.overcorrection_mm, tol.lay, len(self.model.muscle_ids))
         n_plans = len(plan_a)
         sites = np.full((n_plans, 2), -1)
         units = np.zeros((n_plans, 2))

@@ -26,6 +26,7 @@ from facesim.face.names import base_name, split_sided
 from facesim.tissue.model import FaceModel
 from facesim.treatment.bont import site_dose
 from facesim.planning.recommend import PlanResult, make_plan
+from facesim.metrics import PLAN_EXPRESSIONS
 from facesim.planning.planner import PlannerSettings, PlanningProblem, overcorrected
 from facesim.scenario.case import Scenario
 from facesim.treatment.shot import Shot
@@ -178,8 +179,8 @@ class CaseEvaluator:
         r = self.problem.response(self.days, shots)
         met = r.baseline
         asym = met["asym"]
-        below = asym < s.threshold_mm
-        over = overcorrected(met, self.base.baseline, s.overcorrection_mm)
+        below = ~met["noticeable"]
+        over = overcorrected(met, self.base.baseline, s.tolerance())
         extra = self.base.g0 - r.g0  # (K, T, M) force lost to the new shots
         limit = s.side_effect_loss
         watched = tuple(_cfg().feedback.complication)
@@ -371,7 +372,7 @@ class CaseEvaluator:
                 lines.append(f"Units: {out.total_u:g} U where the reference gives no toxin.")
         if out.p_over > f.report_probability:
             lines.append(f"Over-correction: in {out.p_over:.0%} of samples the other side becomes the stronger one "
-                         f"by more than {s.overcorrection_mm:g} mm at week 2. Too much toxin makes the other side "
+                         f"by more than {_limits(s)} at week 2. Too much toxin makes the other side "
                          "stand out: start lower and touch up at the week-2 review.")
         words = f.complication
         for mid, p in sorted(out.side_effects.items(), key=lambda kv: -kv[1]):
@@ -388,3 +389,10 @@ class CaseEvaluator:
 def evaluate(model: FaceModel, case: TrainingCase, answer: Answer, settings: PlannerSettings | None = None) -> Result:
     """Shorthand: ``CaseEvaluator(model, case, settings).score(answer)``."""
     return CaseEvaluator(model, case, settings).score(answer)
+
+
+def _limits(settings) -> str:
+    """The over-correction limits in words ("2 mm (smile 2 mm, frown 3 mm ...)")."""
+    per = ", ".join(f"{name.replace('_', ' ')} {mm:g} mm"
+                    for name, mm in zip(PLAN_EXPRESSIONS[1:], settings.tolerance().overcorrection_mm))
+    return f"{settings.overcorrection_mm:g} mm at rest ({per})"

@@ -6,8 +6,9 @@
 | the same patient mirrored | the mirrored plan |
 | over-toned left DAO | dao_left, 2-5 U |
 | a previous injection wearing off (bundled case f1: toxin reached the right ZMj 3 weeks ago) | "wait", with the day it stops being noticeable |
-| a previous right-DAO over-dose 3 weeks ago, symmetric before it | no new toxin ("wait" or "no_injection") |
+| a previous right-DAO over-dose 3 weeks ago, symmetric before it | no new toxin ("wait" or "no_injection"), the frown named |
 | over-active right DLI (strength x5: the lower lip ~4.5 mm lower on the right in the smile) | a plan that includes dli_right |
+| over-active right DAO seen in the frown (strength x3: 5.9 mm in a frown, 2.3 mm smiling, even at rest) | dao_right, 2-5 U, every judged expression below the threshold at week 2 |
 | weak right smile (zygomaticus strength 0.45), no history | not toxin into the healthy left ZMj first: re-education first, options with the caution |
 | a static 4 mm droop of the right corner at rest, normal muscles | not_toxin (filler or lift); with --filler a right commissure filler plan, better than untreated |
 | balanced patient | no injection |
@@ -77,10 +78,11 @@ def test_a_previous_injection_wearing_off_is_waited_out(coarse_model):
 
 
 def test_a_previous_right_dao_overdose_gets_no_new_toxin(coarse_model):
-    """Symmetric before; 6 U into the right DAO three weeks ago. In this model it shows ~1.5 mm in the smile
-    (below the lay threshold; the frown is not weighed), so the answer is no new toxin: wait or no injection."""
+    """Symmetric before; 6 U into the right DAO three weeks ago. In this model it shows most in the frown
+    (~2.8 mm at week 2, just below the lay threshold; ~1.5 mm smiling), so the answer is no new toxin."""
     r = plan(coarse_model, case(history={"previous_injection": [{"day": -21, "site": "dao_right", "units": 6.0}]}))
     assert r.recommendation in ("wait", "no_injection") and r.chosen is None
+    assert r.untreated.median > 2.0  # the frown is weighed: the smile alone shows ~1.5 mm
 
 
 def test_a_weak_right_smile_gets_re_education_first_not_toxin_into_the_healthy_side(coarse_model):
@@ -110,3 +112,11 @@ def test_an_overactive_right_dli_gets_a_plan_that_includes_the_right_dli(coarse_
     """The lower lip pulled down on the right in the smile (seeds/000: "the DLI is frequently treated")."""
     r = plan(coarse_model, case({"strength": {"dli_right": 5.0}}))  # lower lip ~4.5 mm lower on the right in the smile
     assert r.recommendation == "plan" and "dli_right" in toxin(r)
+
+
+def test_an_overactive_right_dao_seen_in_the_frown_gets_a_right_dao_dose(coarse_model):
+    """Symmetric at rest; the right DAO pulls hard when the corners go down (a frown, speech)."""
+    r = plan(coarse_model, case({"strength": {"dao_right": 3.0}}))
+    assert r.recommendation == "plan" and list(toxin(r)) == ["dao_right"] and 2.0 <= toxin(r)["dao_right"] <= 5.0
+    week2 = r.chosen.course["14"]
+    assert week2["frown_asym"].median < 3.0 and week2["lower_lip_down_asym"].median < 3.0
