@@ -56,7 +56,7 @@ def print_report(console, report) -> None:
                       "samples and days over the cycle")
         for day, bands in c.course.items():
             a = bands["asym"]
-            console.print(f"  day {day:>4}: asymmetry {a.median:.1f} mm [{a.q10:.1f}-{a.q90:.1f}] : smiling "
+            console.print(f"  day {day:>4}: asymmetry {a.median:.1f} mm [{a.q10:.1f}-{a.q90:.1f}]: smiling "
                           f"{bands['smile_asym'].median:.1f}, lower lip down {bands['lower_lip_down_asym'].median:.1f}, "
                           f"frowning {bands['frown_asym'].median:.1f}")
         again = "not by day 180" if c.noticeable_again_day is None else f"from about day {c.noticeable_again_day:g}"
