@@ -21,6 +21,11 @@ class Sex(str, Enum):
     male = "male"
 
 
+class Goal(str, Enum):
+    natural_balance = "natural_balance"
+    change_of_form = "change_of_form"
+
+
 class Side(str, Enum):
     none = "none"
     left = "left"
@@ -93,8 +98,15 @@ def assess(
                                                          help="History: trouble closing an eye.")] = False,
     other_weakness_or_numbness: Annotated[bool, typer.Option(
         "--other-weakness-or-numbness", help="History: other facial weakness or numbness.")] = False,
+    other_stroke_signs: Annotated[bool, typer.Option(
+        "--other-stroke-signs", help="History: arm or leg weakness, trouble speaking or seeing.")] = False,
     worsening: Annotated[bool, typer.Option("--worsening", help="History: getting worse.")] = False,
     pain: Annotated[bool, typer.Option("--pain", help="History: pain.")] = False,
+    previous_treatment_worse: Annotated[bool, typer.Option(
+        "--previous-treatment-worse", help="History: previous treatments did not help or made it worse.")] = False,
+    goal: Annotated[Optional[Goal], typer.Option(help="History: the goal (a natural balance or a change of form).")] = None,
+    no_aftercare: Annotated[bool, typer.Option("--no-aftercare",
+                                               help="History: will not do the aftercare (exercises, even chewing).")] = False,
     dental_history: Annotated[bool, typer.Option("--dental-history",
                                                  help="History: orthodontics, extractions, bite change.")] = False,
     chewing_side: Annotated[Optional[Side], typer.Option(help="History: chews mostly on this side.")] = None,
@@ -118,9 +130,14 @@ def assess(
     rest_set, smile_set = read_landmarks(rest, scale), read_landmarks(smile, scale)  # bad files fail before the model
     others = {key: read_landmarks(file, scale) for key, file in _expressions(expression or [])}
     flags = dict(sudden_onset=sudden_onset, eye_closure_difficulty=eye_closure_difficulty,
-                 other_weakness_or_numbness=other_weakness_or_numbness, worsening=worsening, pain=pain,
+                 other_weakness_or_numbness=other_weakness_or_numbness, other_stroke_signs=other_stroke_signs,
+                 worsening=worsening, pain=pain, previous_treatment_worse=previous_treatment_worse,
                  dental_history=dental_history)
     hist_table = _history(history, flags, chewing_side, jaw_propping, previous_injection or [])
+    if goal is not None:
+        hist_table["goal"] = goal.value
+    if no_aftercare:
+        hist_table["aftercare"] = False
     hist = parse_history(hist_table, where=f"{history}: history" if history else "history")
     io = streams()
     with io.info.status("building the face model and fitting the patient..."):
@@ -140,6 +157,8 @@ def print_assessment(console, found, rest: Path, smile: Path) -> None:
     from facesim.metrics import verdict
 
     measurements, result, cal = found.measures, found.triage, found.fit
+    if result.urgency is not None:  # the red-flag tier comes first, before any number
+        console.print(f"[bold red]{escape(result.urgency.title.upper())}[/bold red]: {escape(result.urgency.words)}")
     console.print(f"rest: {escape(rest)}  smile: {escape(smile)}  "
                   f"(inter-pupillary distance {measurements.ipd_mm:.1f} mm)")
     console.print(metrics_table([_row("measured", measurements.corner), _row("calibrated model", cal.predicted)]))
@@ -155,7 +174,7 @@ def print_assessment(console, found, rest: Path, smile: Path) -> None:
     console.print("\n[bold]Cause[/bold]")
     if result.referral:
         console.print(f"[bold red]{escape(result.referral)}[/bold red]")
-        console.print("[red]Planning is refused for this patient until a neurologist has seen them.[/red]")
+        console.print("[red]Planning is refused for this patient until a doctor has seen them.[/red]")
     table = Table(show_header=True)
     table.add_column("cause")
     table.add_column("weight", justify="right")

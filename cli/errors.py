@@ -1,4 +1,4 @@
-"""The command line's one error policy: one line on stderr, and exit code 2 for bad input.
+"""The command line's one error policy: one line on stderr; exit code 2 for bad input, 3 for a safety refusal.
 
 Every command runs inside :func:`run_reporting_errors` (cli/group.py calls it),
 which catches the engine's :class:`~facesim.errors.FacesimError` and typer's
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from facesim.errors import FacesimError
+from facesim.errors import FacesimError, SafetyRefusal
 
 try:  # typer >= 0.20 carries its own copy of click
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - older typer on click
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 BAD_INPUT = 2
+SAFETY_REFUSAL = SafetyRefusal.exit_code  # 3: refused for the patient's safety (refer first)
 
 
 def error_line(message: str) -> str:
@@ -48,6 +49,9 @@ def run_reporting_errors(call) -> int:
     except ClickException as exc:
         typer.echo(usage_error_line(exc), err=True)
         return exc.exit_code
+    except SafetyRefusal as exc:
+        typer.echo("facesim: refused: " + " ".join(str(exc).split()), err=True)
+        return SAFETY_REFUSAL
     except FacesimError as exc:
         typer.echo(error_line(str(exc)), err=True)
         return BAD_INPUT

@@ -1,4 +1,5 @@
-"""Exceptions raised by the engine; the CLI turns each into one line and exit code 2."""
+"""Exceptions raised by the engine; the CLI turns each into one line and exit code 2 (bad input) or 3
+(a safety refusal)."""
 
 
 class FacesimError(Exception):
@@ -19,3 +20,9 @@ class OutputError(FacesimError):
 
 class OutputExistsError(OutputError):
     """An output file already exists and overwriting was not allowed."""
+
+
+class SafetyRefusal(FacesimError):
+    """The engine refuses for the patient's safety (a red flag: refer first); not bad input (exit code 3)."""
+
+    exit_code = 3

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from facesim.anatomy.patient import Patient
 from facesim.assessment.patient_fit import simulated_landmarks
 from facesim.assessment.landmark_formats import raw_from_ibug
 from facesim.assessment.landmark_input import Scale, to_landmark_set
@@ -39,3 +40,16 @@ def jaw_cant(degrees=-4.0):
         return {n: (pivot + rot @ (p - pivot)) if p[1] < lower else p for n, p in named.items()}
 
     return apply
+
+
+def droop_pixels(model, expression, side="right", mm=4.0):
+    """(68, 2) pixel landmarks of an average patient whose ``side`` corner hangs ``mm`` lower in every
+    expression (a tissue droop, not muscle): the commissure and, by half, the lip points beside it."""
+    def apply(named):
+        out = dict(named)
+        out[f"cheilion_{side}"] = named[f"cheilion_{side}"] - np.array([0.0, mm, 0.0])
+        for lip in (f"upper_lip_{side}", f"lower_lip_{side}"):
+            out[lip] = named[lip] - np.array([0.0, 0.5 * mm, 0.0])
+        return out
+
+    return photo_pixels(model, Patient(), expression, transform=apply)

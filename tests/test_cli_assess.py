@@ -41,8 +41,18 @@ def test_emotrics_and_json_inputs(tmp_path):
 def test_red_flag_refers(tmp_path):
     r = run("--rest", DATA / "rest_emotrics.txt", "--smile", DATA / "smile_emotrics.txt", "--sudden-onset")
     assert r.exit_code == 0
-    assert "See a neurologist before any cosmetic treatment" in r.output
+    assert r.output.splitlines()[0].startswith("SEE A DOCTOR WITHIN DAYS")  # the tier first
+    assert "Refer before any cosmetic treatment" in r.output
     assert "Planning is refused" in r.output
+
+
+def test_sudden_onset_with_numbness_is_an_emergency_first_line_and_plan_refuses(tmp_path):
+    out = tmp_path / "patient.toml"
+    r = run("--rest", DATA / "rest_emotrics.txt", "--smile", DATA / "smile_emotrics.txt", "--sudden-onset",
+            "--other-weakness-or-numbness", "--out", out)
+    assert r.exit_code == 0 and r.output.splitlines()[0].startswith("EMERGENCY")
+    refused = runner.invoke(app, ["plan", str(out), "--samples", "5"])
+    assert refused.exit_code == 3 and "Emergency" in refused.output
 
 
 def test_existing_output_needs_force(tmp_path):

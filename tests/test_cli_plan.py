@@ -31,9 +31,12 @@ def test_plan_prints_and_writes(tmp_path):
 def test_plan_refuses_a_neurogenic_case_and_bad_sites(tmp_path):
     path = tmp_path / "p.toml"
     path.write_text(CASE + "[history]\nsudden_onset = true\n")
-    result = runner.invoke(app, ["plan", str(path), "--samples", "10"])
-    assert result.exit_code == 2 and "neurologist" in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    result = runner.invoke(app, ["plan", str(path), "--samples", "10", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3 and "See a doctor within days" in result.output  # a safety refusal, not bad input
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+    path.write_text(CASE + "[history]\nsudden_onset = true\nother_weakness_or_numbness = true\n")
+    urgent = runner.invoke(app, ["plan", str(path), "--samples", "10"])
+    assert urgent.exit_code == 3 and "Emergency" in urgent.output
     ok = tmp_path / "ok.toml"
     ok.write_text(CASE)
     bad = runner.invoke(app, ["plan", str(ok), "--samples", "10", "--sites", "dao_rigth"])

@@ -70,6 +70,8 @@ def assess(model: FaceModel, rest, smile, *, expressions: dict | None = None, ip
     history = history or History()
     measures = measure(rest_set, smile_set, others)
     result = triage(measures, history, sex)
+    if result.droop_unexamined:  # the planner keeps both paths until the examination says which
+        history = dataclasses.replace(history, rest_droop_unexamined=True)
     if name is None:
         name = Path(rest).stem if isinstance(rest, (str, Path)) else "patient"
     fit = fit_patient(model, rest_set, {"smile": smile_set, **others},

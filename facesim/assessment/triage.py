@@ -1,11 +1,13 @@
 """Triage: which kind of cause explains the asymmetry, with reasons in plain words.
 
-Four cause types from the clinic material (DESIGN.md): muscular, skeletal/dental,
-habit, neurogenic; plus "iatrogenic" when a previous toxin injection may still
-act. Each gets a score from the measurements and the history answers
-(thresholds and evidence weights: facesim/data/triage.toml); the weights are
-the scores normalised to sum to 1. Any neurogenic red flag means: see a
-neurologist before any cosmetic treatment, and planning is refused.
+Five cause types from the clinic material (DESIGN.md): muscular, skeletal/dental,
+habit, neurogenic and static tissue droop; plus "iatrogenic" when a previous toxin
+injection may still act. Each gets a score from the measurements and the history
+answers (thresholds and evidence weights: facesim/data/triage.toml); the weights
+are the scores normalised to sum to 1. Where the photos cannot separate two causes
+(a corner low at rest and nothing else: DAO tone or tissue droop) both are named
+with the examination that separates them. Any red flag means a referral with its
+urgency (facesim.scenario.referral) and no treatment story.
 """
 
 from __future__ import annotations
@@ -18,25 +20,33 @@ from facesim.treatment.bont import bont_params, ed50_u, to_ona_units
 from facesim.treatment.time_course import duration_days, effective_dose, force_loss
 from facesim.assessment.measures import Measurements
 from facesim.datafiles import bundled
-from facesim.errors import FacesimError, InputError
+from facesim.errors import InputError, SafetyRefusal
 from facesim.scenario.history import History
+from facesim.scenario.referral import Referral, flag_words, referral_for
 from facesim.treatment.shot import Shot
 
-CAUSES = ("muscular", "skeletal_dental", "habit", "neurogenic", "iatrogenic")
+CAUSES = ("muscular", "skeletal_dental", "habit", "neurogenic", "static_droop", "iatrogenic")
 CAUSE_WORDS = {
     "muscular": "muscular",
     "skeletal_dental": "skeletal/dental",
     "habit": "habit",
     "neurogenic": "neurogenic",
+    "static_droop": "static tissue droop",
     "iatrogenic": "iatrogenic (previous toxin)",
 }
-REFERRAL = "See a neurologist before any cosmetic treatment"
+REFERRAL = "Refer before any cosmetic treatment"
+DROOP_EXAMINATION = (
+    "The photos cannot separate an over-toned DAO from tissue droop: both lower the corner at rest and "
+    "change little in the smile. Examine: feel the DAO at the jaw line while the patient relaxes and then "
+    "pulls the corners down, and lift the low corner with a fingertip. A DAO that is firm at rest and a "
+    "corner pulled back down point to the muscle (toxin); a soft DAO and a corner that stays where it is "
+    "lifted point to tissue droop (filler or a lift, not toxin).")
 SKELETAL_ADVICE = ("Injections are not the first step: the corner is the result of a jaw or bite shift; "
                    "refer for an orthodontic / orthognathic evaluation first.")
 HABIT_ADVICE = "Correct the habit first; BoNT-A can buy time but does not change the habit."
 
 
-class PlanningRefused(FacesimError):
+class PlanningRefused(SafetyRefusal):
     """Planning was asked for a patient whose triage says: refer first."""
 
 
@@ -70,15 +80,19 @@ class Triage:
     Attributes
     ----------
     causes : tuple[Cause, ...], by weight (largest first); empty when nothing stands out
-    referral : str or None, set when a red flag means: refer before anything cosmetic
+    referral : str or None, the referral line when a red flag means: refer before anything cosmetic
     advice : tuple[str, ...], plain-words next steps
     wear_off : tuple[WearOff, ...]
+    urgency : Referral or None, the red flags' tier (emergency, within days, medical review)
+    droop_unexamined : bool, the corner is low at rest with nothing else: DAO tone or tissue droop
     """
 
     causes: tuple[Cause, ...]
     referral: str | None
     advice: tuple[str, ...]
     wear_off: tuple[WearOff, ...] = ()
+    urgency: Referral | None = None
+    droop_unexamined: bool = False
 
     @property
     def allows_planning(self) -> bool:
@@ -127,20 +141,18 @@ def _wear_off(inj: Shot, sex: str) -> WearOff | None:
 
 
 def _neurogenic(m: Measurements, history: History, cfg) -> tuple[float, list[str], list[str]]:
-    """History red flags, and a smile with one side barely moving: (score, reasons, flags)."""
+    """History red flags, and a smile with one side barely moving: (score, reasons, red-flag keys)."""
     n, c = cfg.neurogenic, m.corner
-    score, reasons, flags = 0.0, [], list(history.red_flags)
-    for flag in flags:
-        score += n.red_flag_score
-        reasons.append(f"history: {flag} (a red flag for a nerve cause)")
+    keys = list(history.red_flag_keys)
+    score, reasons = n.red_flag_score * len(keys), [f"history: {w} (a red flag)" for w in flag_words(keys)]
     exc = np.array([float(c.excursion_left), float(c.excursion_right)])
     if exc.max() >= n.paralysis_min_excursion_mm and exc.min() < n.paralysis_excursion_ratio * exc.max():
         weak = "left" if exc[0] < exc[1] else "right"
         score += n.paralysis_score
         reasons.append(f"in the smile the {weak} corner barely moves ({exc.min():.1f} mm against {exc.max():.1f} mm): "
                        "a pattern of facial nerve weakness")
-        flags.append(f"the {weak} side barely moves in a smile")
-    return score, reasons, flags
+        keys.append("palsy_pattern")
+    return score, reasons, keys
 
 
 def _skeletal(m: Measurements, history: History, cfg) -> tuple[float, list[str], bool]:
@@ -168,8 +180,6 @@ def _skeletal(m: Measurements, history: History, cfg) -> tuple[float, list[str],
     if history.dental_history:
         score += s.dental_history_score
         reasons.append("history: orthodontic treatment, extractions or a change of bite")
-    if history.pain:
-        reasons.append("history: pain (check the jaw joint and the teeth as well)")
     return score, reasons, signs
 
 
@@ -233,20 +243,48 @@ def _iatrogenic(history: History, cfg, sex: str) -> tuple[float, list[str], tupl
     return score, reasons, wear
 
 
-def _advice(scores: dict, kinds: set, referral: str | None, wear: tuple, phys: float) -> list[str]:
-    """What to do, in the decision order: refer, skeletal, habit, wait for a previous dose, treat."""
-    advice = [referral] if referral else []
-    if "skeletal_dental" in kinds and scores["skeletal_dental"] >= 1.0:
+def _rest_only(m: Measurements, cfg, skeletal_signs: bool) -> bool:
+    """The corner is low at rest (beyond the jaw) and nothing moves unevenly: DAO tone or tissue droop."""
+    c, phys = m.corner, cfg.muscular.physiological_mm
+    rest_left = float(c.rest_height_deviation) - (m.jaw_explained_rest_mm if skeletal_signs else 0.0)
+    dynamic = max(abs(float(c.height_deviation) - float(c.rest_height_deviation)), abs(float(c.excursion_difference)),
+                  abs(float(c.lower_lip_deviation) - float(c.rest_lower_lip_deviation)))
+    others = [abs(float(e.excursion_difference)) for e in m.expressions.values()]
+    return abs(rest_left) >= phys and dynamic < phys and max(others, default=0.0) < phys
+
+
+def _advice(kinds: set, urgency: Referral | None, history: History, wear: tuple, skeletal_signs: bool,
+            droop: bool, phys: float) -> list[str]:
+    """What to do, in the decision order: refer (and nothing else), skeletal, habit, wait, examine, treat."""
+    if urgency is not None:
+        return [f"{REFERRAL}: {urgency.line()}", f"Bring: {urgency.bring}.",
+                "No treatment is planned until a doctor has seen the patient."]
+    advice = []
+    if skeletal_signs and "skeletal_dental" in kinds:
         advice.append(SKELETAL_ADVICE)
+    elif history.dental_history:
+        advice.append("History of orthodontics, extractions or a bite change: ask the dentist whether the bite "
+                      "changed, and add the jaw landmarks (gonion, menton) to measure the jaw; the muscles are "
+                      "judged meanwhile.")
     if "habit" in kinds:
         advice.append(HABIT_ADVICE)
     if wear:
         advice.append("A previous injection may explain part of the picture: wait until it wears off, then re-measure.")
+    if droop:
+        advice.append(DROOP_EXAMINATION)
+    if history.goal == "change_of_form":
+        advice.append("The goal is a change of form: toxin only rebalances the muscles, it does not reshape the "
+                      "smile or the lips; it is the wrong tool for that goal (discuss filler or surgery).")
+    if not history.aftercare:
+        advice.append("Without the aftercare (even chewing, balance exercises, smiling evenly in a mirror) toxin "
+                      "alone drifts back: expect the asymmetry to return as it wears off.")
     if not kinds:
         advice.append(f"No asymmetry above {phys:g} mm and nothing in the history points to a cause: "
                       "nothing to treat (the goal is a balance nobody notices).")
-    elif "muscular" in kinds and not referral:
-        advice.append("A muscular cause suits BoNT-A on the over-pulling side: start low, re-assess at weeks 2-4.")
+    elif "muscular" in kinds and not (skeletal_signs and "skeletal_dental" in kinds) and "habit" not in kinds:
+        lead = "If the examination finds DAO tone, a" if droop else "A"
+        advice.append(f"{lead} muscular cause suits BoNT-A on the over-pulling side: start low, re-assess at "
+                      "weeks 2-4.")
     return advice
 
 
@@ -259,11 +297,18 @@ def triage(m: Measurements, history: History = History(), sex: str = "female") -
     scores["muscular"], reasons["muscular"] = _muscular(m, cfg, skeletal_signs)
     scores["habit"], reasons["habit"] = _habit(history, cfg)
     scores["iatrogenic"], reasons["iatrogenic"], wear = _iatrogenic(history, cfg, sex)
-    referral = f"{REFERRAL} ({'; '.join(flags)})." if flags else None
+    droop = _rest_only(m, cfg, skeletal_signs) and not wear
+    if droop:  # the same evidence, read either way
+        scores["static_droop"] = scores["muscular"]
+        reasons["static_droop"] = ["the corner is low at rest and the smile moves both sides alike: tissue "
+                                   "droop lowers it the same way as DAO tone (examine to tell them apart)"]
+    urgency = referral_for(flags)
+    referral = f"{REFERRAL}: {urgency.line()}" if urgency else None
     total = sum(scores.values())
     causes = tuple(sorted(
         (Cause(k, v / total, tuple(reasons[k])) for k, v in scores.items() if v > 0),
         key=lambda cause: -cause.weight,
     )) if total > 0 else ()
-    advice = _advice(scores, {cause.kind for cause in causes}, referral, wear, cfg.muscular.physiological_mm)
-    return Triage(causes, referral, tuple(advice), wear)
+    advice = _advice({cause.kind for cause in causes}, urgency, history, wear, skeletal_signs, droop,
+                     cfg.muscular.physiological_mm)
+    return Triage(causes, referral, tuple(advice), wear, urgency, droop)

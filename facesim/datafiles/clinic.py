@@ -204,10 +204,37 @@ class Labels(Sourced):
     min_weight: Fraction
 
 
+class RedFlagTier(Frozen):
+    """One ``[red_flags.tier.<name>]``: present when every flag of one ``when`` group is; the lowest
+    ``order`` present is the patient's tier; ``title``, ``words`` and ``bring`` are shown to them."""
+
+    order: Count
+    when: tuple[tuple[str, ...], ...]
+    title: str
+    words: str
+    bring: str
+
+
+class RedFlags(Sourced):
+    """``[red_flags]``: each flag's words (history keys) and the urgency tiers."""
+
+    words: Table[str, str]
+    tier: Table[str, RedFlagTier]
+
+    @model_validator(mode="after")
+    def _tiers_name_known_flags(self):
+        for name, tier in self.tier.items():
+            for flag in (f for group in tier.when for f in group):
+                if flag not in self.words:
+                    raise ValueError(f"tier.{name}.when names {flag!r}; use one of {', '.join(self.words)}")
+        return self
+
+
 class TriageFile(DataFile):
     """facesim/data/triage.toml: thresholds (mm, degrees, days) and evidence scores per cause."""
 
     KIND = "triage"
+    red_flags: RedFlags
     skeletal: Skeletal
     muscular: Muscular
     habit: HabitEvidence

@@ -40,10 +40,9 @@ from facesim.treatment.time_course import effective_dose, force_loss
 from facesim.scenario.case import Scenario
 from facesim.treatment.sites import named_sites, site_target, unknown_site_message
 from facesim.simulation.timeline import ScenarioSimulation
-from facesim.assessment.triage import PlanningRefused
+from facesim.assessment.triage import REFERRAL, PlanningRefused
 from facesim.treatment.uncertainty import ParameterSamples, sample_parameters
 
-REFERRAL = "see a neurologist before any cosmetic treatment"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,9 +154,8 @@ class PlanningProblem:
 
     def __init__(self, model: FaceModel, scenario: Scenario, settings: PlannerSettings | None = None):
         self.settings = s = settings or PlannerSettings.default()
-        if scenario.history.red_flags:
-            raise PlanningRefused(f"planning refused: red flags in the history "
-                                  f"({', '.join(scenario.history.red_flags)}); {REFERRAL}")
+        if scenario.history.referral is not None:
+            raise PlanningRefused(f"planning refused: {REFERRAL}: {scenario.history.referral.line()}")
         self.model = model
         self.scenario = dataclasses.replace(scenario, injections=tuple(i for i in scenario.injections if i.previous))
         self.sim = ScenarioSimulation(model, self.scenario)

@@ -16,6 +16,7 @@ from facesim.datafiles import bundled
 from facesim.face.names import base_name
 from facesim.tissue.model import FaceModel
 from facesim.treatment.bont import product
+from facesim.assessment.triage import DROOP_EXAMINATION
 from facesim.metrics import PLAN_EXPRESSIONS
 from facesim.planning.planner import PlanItem, PlannerSettings, PlanningProblem, PlanSet, over_pulling_muscles, rank
 from facesim.scenario.case import Scenario
@@ -99,7 +100,9 @@ class PlanResult:
     (not serialised) every evaluated plan with the candidate site names."""
 
     patient: str
-    recommendation: str  # "plan", "wait", "no_injection", "not_toxin" or "no_suitable_plan"
+    # "plan", "wait", "no_injection", "re_education_first", "correct_habit_first", "examine_first", "not_toxin"
+    # or "no_suitable_plan" (red flags: PlanningRefused, a referral)
+    recommendation: str
     reason: str
     warnings: list[str]
     untreated: Band
@@ -132,6 +135,8 @@ def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | 
 
     ``problem``: the PlanningProblem of this model, scenario and settings, if already built (reused).
     """
+    if problem is None and scenario.history.rest_droop_unexamined:  # keep the tissue-droop path: filler too
+        settings = dataclasses.replace(settings or PlannerSettings.default(), filler=True)
     problem = problem or PlanningProblem(model, scenario, settings)
     s = problem.settings
     plans = problem.search(progress)
@@ -147,6 +152,8 @@ def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | 
     ranked = [_ranked(problem, plans, i, r + 1, feasible[i]) for r, i in enumerate(order[:top])]
     empty = int(np.flatnonzero((plans.sites < 0).all(axis=1))[0])
     recommendation, reason, chosen, staged = _decide(problem, plans, feasible, order, ranked, empty, untreated)
+    if recommendation == "examine_first":
+        ranked = _with_paths(problem, plans, feasible, order, ranked)
     if chosen is not None and chosen.elevator_caution:
         warnings.append(chosen.elevator_caution)
     tradeoff = _tradeoff(plans)
@@ -156,8 +163,11 @@ def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | 
 
 
 def _decide(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked, empty: int, untreated: Band):
-    """(recommendation, reason, chosen, staged): no_injection, wait, plan, not_toxin or no_suitable_plan."""
-    s = problem.settings
+    """(recommendation, reason, chosen, staged), in the decision gates' order (DESIGN.md): habit first, no
+    injection, a weak side, wait, examine first (tone or droop), plan, not toxin or no suitable plan."""
+    s, h = problem.settings, problem.scenario.history
+    if h.habit:  # the habit comes first, whatever the corners show today (it drives them)
+        return ("correct_habit_first", HABIT_FIRST, None, None)
     if plans.p_window[empty] >= s.probability:
         return ("no_injection", f"the asymmetry is already below the noticeable threshold ({s.threshold_mm:g} mm) in "
                 f"{plans.p_window[empty]:.0%} of samples and days (median {untreated.median:.1f} mm at week 2"
@@ -178,6 +188,8 @@ def _decide(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked, e
                 f"from about day {wait_day:g} (most samples), sooner than a new dose would settle; "
                 "a corrective dose would only add toxin for the same months. Wait it out and re-assess then",
                 None, None)
+    if h.rest_droop_unexamined and feasible.any():
+        return "examine_first", _both_paths(problem, plans, feasible, order), None, None
     if feasible.any():
         chosen = ranked[0]
         reason = (f"the fewest units that keep the asymmetry below {s.threshold_mm:g} mm from the week-2 review to "
@@ -186,6 +198,44 @@ def _decide(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked, e
         return "plan", reason, chosen, _staged(problem, plans, int(order[0]))
     reason, static = _why_not(problem, plans, order, untreated)
     return ("not_toxin" if static else "no_suitable_plan"), reason, None, None
+
+
+HABIT_FIRST = (
+    "a habit (one-sided chewing or jaw propping) drives the asymmetry: correct the habit first (chew on both "
+    "sides, stop propping the jaw, balance exercises); the tone evens out over weeks. Toxin (the ranked plans) "
+    "only as an adjunct: trust the toxin alone and leave the habit untouched, and things drift back "
+    "(seeds/001)")
+
+
+def _best_of(problem: PlanningProblem, plans: PlanSet, feasible, order, filler: bool) -> int | None:
+    """The best-ranked plan that is filler only (``filler``) or toxin only (feasible ones first), or None."""
+    is_filler = np.array([site.filler is not None for site in problem.sites] + [False])
+    kind = [i for i in order if (used := plans.sites[i][plans.sites[i] >= 0]).size
+            and bool(is_filler[used].all() if filler else not is_filler[used].any())]
+    good = [i for i in kind if feasible[i]]
+    return int(good[0] if good else min(kind, key=lambda i: plans.median[i])) if kind else None
+
+
+def _both_paths(problem: PlanningProblem, plans: PlanSet, feasible, order) -> str:
+    """The examine-first reason: which plan for DAO tone, which for tissue droop (with what it leaves)."""
+    def words(i):
+        if i is None:
+            return "none"
+        row = [(problem.sites[j].name, u, problem.sites[j].unit) for j, u in zip(plans.sites[i], plans.units[i]) if j >= 0]
+        shots = " + ".join(f"{name} {u:g} {unit}" for name, u, unit in row)
+        return f"{shots} (leaves {plans.median[i]:.1f} mm at week 2{'' if feasible[i] else ', short of the target'})"
+
+    toxin, filler = (_best_of(problem, plans, feasible, order, f) for f in (False, True))
+    return (f"{DROOP_EXAMINATION} If the examination finds DAO tone: toxin, {words(toxin)}; if tissue droop: not "
+            f"toxin but filler, {words(filler)}, or a corner lift. Both are among the ranked plans")
+
+
+def _with_paths(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked: list) -> list:
+    """The ranked plans with the best toxin-only and filler-only plans first (both paths kept)."""
+    first = [i for i in (_best_of(problem, plans, feasible, order, f) for f in (False, True)) if i is not None]
+    head = [_ranked(problem, plans, i, k + 1, bool(feasible[i])) for k, i in enumerate(first)]
+    rest = [p for p in ranked if all((p.sites, p.units) != (h.sites, h.units) for h in head)]
+    return head + [dataclasses.replace(p, rank=len(head) + k + 1) for k, p in enumerate(rest)]
 
 
 def _weak_elevators(problem: PlanningProblem) -> list[str]:
@@ -351,6 +401,15 @@ def _warnings(problem: PlanningProblem) -> list[str]:
         out.append(f"skeletal asymmetry: the jaw offset alone sets the corners {abs(_static_rest_deviation(problem)):.1f} "
                    "mm apart at rest, and toxin does not change it; injections are not the first step "
                    "(orthodontic / orthognathic evaluation)")
+    h = problem.scenario.history
+    if h.goal == "change_of_form":
+        out.append("the goal is a change of form: toxin only rebalances the muscles and does not reshape the smile "
+                   "or the lips; it is the wrong tool for that goal")
+    if not h.aftercare:
+        out.append("no aftercare planned: toxin alone drifts back as it wears off (even chewing, balance exercises "
+                   "and practising an even smile keep the balance)")
+    if h.habit:
+        out.append("toxin only as an adjunct to habit correction: it drifts back if the habit stays")
     prod = product(problem.settings.product)
     if not prod.interchangeable:
         out.append(f"{prod.name}: {prod.note or 'its units are not interchangeable with onabotulinumtoxinA units'}")

@@ -61,12 +61,16 @@ class HistoryTable(Frozen):
     sudden_onset: Flag = False
     eye_closure_difficulty: Flag = False
     other_weakness_or_numbness: Flag = False
+    other_stroke_signs: Flag = False
     worsening: Flag = False
     pain: Flag = False
+    previous_treatment_worse: Flag = False
     chewing_side: SideChoice = "none"
     jaw_propping: SideChoice = "none"
     dental_history: Flag = False
     goal: Literal["natural_balance", "change_of_form"] = "natural_balance"
+    aftercare: Flag = True
+    rest_droop_unexamined: Flag = False
     previous_injection: tuple[PreviousInjectionEntry, ...] = ()
 
 

@@ -1,0 +1,47 @@
+"""Red flags and how urgent they are: the referral that stops every treatment story.
+
+The flags are history keys (facesim.scenario.history) plus ``palsy_pattern``, which the
+triage reads from the photos. Their words and the three urgency tiers (emergency now,
+a doctor within days, a medical review before anything cosmetic) live in
+facesim/data/triage.toml [red_flags], with their sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from facesim.datafiles import bundled
+
+
+@dataclass(frozen=True)
+class Referral:
+    """The most urgent tier the flags reach: ``tier`` (a [red_flags.tier] name), its plain-words
+    ``title``, ``words`` (why and how urgent) and ``bring`` (what to bring), and the flags' words."""
+
+    tier: str
+    title: str
+    words: str
+    bring: str
+    flags: tuple[str, ...]
+
+    def line(self) -> str:
+        """One line for a terminal or a refusal: the title, the flags, the reason."""
+        return f"{self.title} ({'; '.join(self.flags)}). {self.words}"
+
+
+def flag_words(keys) -> list[str]:
+    """Plain words of red-flag keys, in the data file's order."""
+    words = bundled.triage().red_flags.words
+    return [w for k, w in words.items() if k in set(keys)]
+
+
+def referral_for(keys) -> Referral | None:
+    """The Referral for the red-flag ``keys`` present (None: no red flag)."""
+    keys = set(keys)
+    if not keys:
+        return None
+    cfg = bundled.triage().red_flags
+    reached = [(t.order, name, t) for name, t in cfg.tier.items() if any(set(group) <= keys for group in t.when)]
+    _, name, tier = min(reached, key=lambda x: x[0]) if reached else max(
+        ((t.order, n, t) for n, t in cfg.tier.items()), key=lambda x: x[0])
+    return Referral(name, tier.title, " ".join(tier.words.split()), tier.bring, tuple(flag_words(keys)))
