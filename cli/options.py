@@ -22,6 +22,9 @@ AllowHighDose = Annotated[bool, typer.Option("--allow-high-dose",
                                              help="Allow doses above the per-site maximum (with a warning).")]
 VerticesOverride = Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face, vertices "
                                                                      "(overrides the scenario).")]
+ClinicianOverride = Annotated[bool, typer.Option(
+    "--clinician-override", help="Run a patient with red flags anyway (a clinician who has seen the referral); "
+                                 "every output is labelled. Without it such a scenario is refused (exit code 3).")]
 ScenarioArg = Annotated[Path, typer.Argument(
     metavar="SCENARIO",
     help="Scenario TOML file, or the name of a bundled case (facesim train --list), e.g. b_overtoned_dao_rest; "

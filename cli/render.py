@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .console import streams
-from .options import AllowHighDose, Force, ScenarioArg, VerticesOverride, comma_list, parse_days, scenario_path
+from .options import AllowHighDose, ClinicianOverride, Force, ScenarioArg, VerticesOverride, comma_list, parse_days, scenario_path
 from .simulate import print_title
 
 
@@ -38,6 +38,7 @@ def render(
     force: Force = False,
     allow_high_dose: AllowHighDose = False,
     vertices: VerticesOverride = None,
+    clinician_override: ClinicianOverride = False,
 ) -> None:
     """Render before/after pictures of a scenario (rest and smile on chosen days), its timeline plot and, with --animate, an animation. Every picture marks the patient's R and L."""
     from facesim.outputs import check_outputs, write_together
@@ -48,7 +49,7 @@ def render(
     from facesim.simulation.run import scenario_simulation
 
     scenario = scenario_path(scenario)
-    spec = load_scenario(scenario, allow_high_dose)
+    spec = load_scenario(scenario, allow_high_dose).treatment_story(clinician_override, "render")
     day_list = parse_days(days)
     view_list = check_choices(comma_list(views), tuple(VIEWS), "--views") or ("front",)
     overlays = () if overlay.strip() == "none" else check_choices(comma_list(overlay), OVERLAYS, "--overlay")

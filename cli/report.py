@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .console import streams
-from .options import AllowHighDose, Force, ScenarioArg, VerticesOverride, scenario_path
+from .options import AllowHighDose, ClinicianOverride, Force, ScenarioArg, VerticesOverride, scenario_path
 from .simulate import print_title
 
 
@@ -21,11 +21,12 @@ def report(
     force: Force = False,
     allow_high_dose: AllowHighDose = False,
     vertices: VerticesOverride = None,
+    clinician_override: ClinicianOverride = False,
 ) -> None:
-    """Write a report: pictures, timeline and plain-language milestones for the patient; metrics, plan, assumptions with sources and uncertainty for the clinician."""
+    """Write a report: pictures, timeline and plain-language milestones for the patient; metrics, plan, assumptions with sources and uncertainty for the clinician. A patient with red flags gets a referral report (why, how urgent, what to bring) and no treatment story."""
     from facesim.outputs import check_writable
     from facesim.report.plan_file import scenario_with_plan
-    from facesim.report.write import write_report
+    from facesim.report.write import needs_referral, write_referral, write_report
     from facesim.scenario.case import load_scenario
     from facesim.simulation.run import scenario_simulation
 
@@ -33,7 +34,15 @@ def report(
     scenario = scenario_path(scenario)
     spec = load_scenario(scenario, allow_high_dose) if plan is None else scenario_with_plan(scenario, plan,
                                                                                             allow_high_dose)
+    if clinician_override:  # a referred patient's full report, every page labelled
+        spec = spec.treatment_story(True, "report")
     io = streams()
+    if needs_referral(spec):  # red flags: the referral page, no simulation and no treatment story
+        print_title(io.data, spec, scenario)
+        io.notes(spec.flags, ())
+        io.wrote(write_referral(spec, out))
+        io.disclaimer()
+        return
     with io.info.status("building the face and its response basis...") as status:
         sim = scenario_simulation(spec, vertices)
         path = write_report(sim, out, progress=lambda step: status.update(f"{step}..."))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .console import escape, streams
-from .options import AllowHighDose, Force, ScenarioArg, VerticesOverride, parse_days, scenario_path
+from .options import AllowHighDose, ClinicianOverride, Force, ScenarioArg, VerticesOverride, parse_days, scenario_path
 
 
 def timeline_table(tl, title: str):
@@ -55,6 +55,7 @@ def simulate(
     force: Force = False,
     allow_high_dose: AllowHighDose = False,
     vertices: VerticesOverride = None,
+    clinician_override: ClinicianOverride = False,
 ) -> None:
     """Simulate a scenario's treatments over time and print the mouth-corner balance day by day."""
     from facesim.outputs import check_outputs, write_files
@@ -63,7 +64,7 @@ def simulate(
 
     targets = check_outputs((out / name for name in TIMELINE_FILES), force) if out is not None else []
     scenario = scenario_path(scenario)
-    spec = load_scenario(scenario, allow_high_dose)
+    spec = load_scenario(scenario, allow_high_dose).treatment_story(clinician_override, "simulate")
     day_list = parse_days(days)
     io = streams()
     with io.info.status("building the face and its response basis..."):

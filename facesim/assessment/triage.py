@@ -22,7 +22,7 @@ from facesim.assessment.measures import Measurements
 from facesim.datafiles import bundled
 from facesim.errors import InputError, SafetyRefusal
 from facesim.scenario.history import History
-from facesim.scenario.referral import Referral, flag_words, referral_for
+from facesim.scenario.referral import REFERRAL, Referral, flag_words, referral_for
 from facesim.treatment.shot import Shot
 
 CAUSES = ("muscular", "skeletal_dental", "habit", "neurogenic", "static_droop", "iatrogenic")
@@ -34,7 +34,6 @@ CAUSE_WORDS = {
     "static_droop": "static tissue droop",
     "iatrogenic": "iatrogenic (previous toxin)",
 }
-REFERRAL = "Refer before any cosmetic treatment"
 DROOP_EXAMINATION = (
     "The photos cannot separate an over-toned DAO from tissue droop: both lower the corner at rest and "
     "change little in the smile. Examine: feel the DAO at the jaw line while the patient relaxes and then "

@@ -324,4 +324,5 @@ class AftercareFile(DataFile):
     source: str
     label: str
     stage: tuple[Stage, ...]
+    after_previous_toxin: Stage  # the options when a previous toxin caused the difference
     warning_signs: Stage

@@ -19,7 +19,7 @@ import numpy as np
 from facesim.errors import InputError
 from facesim.outputs import write_atomically
 from facesim.render.panels import FacePanel, build_scene
-from facesim.render.views import VIEWS, day_title, view_azimuth
+from facesim.render.views import VIEWS, day_title, override_prefix, view_azimuth
 
 MODES = ("months", "rest-smile")
 FRAME_PANEL = (480, 528)   # per panel; 960 x 528 frames are multiples of 16 (MP4 macro blocks)
@@ -66,6 +66,7 @@ def render_frames(sim, mode: str = "months", view: str = "front", day: float = 1
     if view not in VIEWS:
         raise InputError(f"--views: unknown view {view!r}; use one or more of {', '.join(VIEWS)}")
     shapes, titles = frame_shapes(sim, mode, day)
+    titles = [override_prefix(sim) + t for t in titles]
     azimuth = view_azimuth(sim, view)
     reference = sim.shape(0.0, "rest" if mode == "rest-smile" and day == 0 else "smile")
     ref_title = "smile: day 0 (before)" if mode == "months" else f"rest: day {day:g}"

@@ -145,6 +145,11 @@ def view_azimuth(sim, view: str) -> float:
     return -THREE_QUARTER_DEG if treated_side(sim) == "right" else THREE_QUARTER_DEG
 
 
+def override_prefix(sim) -> str:
+    """"CLINICIAN OVERRIDE · " on every panel of a referred patient simulated anyway ("" otherwise)."""
+    return "CLINICIAN OVERRIDE · " if sim.scenario.override_label else ""
+
+
 def day_title(day: float, first: bool) -> str:
     label = f"day {day:g}"
     if first:
@@ -191,7 +196,7 @@ def before_after_panels(sim, days, expressions=EXPRESSIONS, view: str = "front",
     for expression in expressions:
         reference = sim.shape(days[0], expression) if "heat" in overlays else None
         for k, day in enumerate(days):
-            title = f"{expression}: {day_title(day, k == 0)}"
+            title = f"{override_prefix(sim)}{expression}: {day_title(day, k == 0)}"
             panels.append(face_panel(sim, day, expression, view, overlays, reference, title, projector))
     return panels
 

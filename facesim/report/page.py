@@ -34,6 +34,12 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def referral_html(scenario) -> str:
+    """A referred patient's report (no treatment story): the referral's tier, why, what to bring."""
+    return environment().get_template("referral.html").render(
+        scenario=scenario, referral=scenario.history.referral, disclaimer=DISCLAIMER, version=__version__)
+
+
 def report_html(data: ReportData, images: dict[str, bytes], plan=None) -> str:
     """The report as one HTML document; ``images`` maps ``front``, ``three_quarter``,
     ``overlays`` and ``timeline`` to PNG bytes (any may be missing); ``plan`` is a PlanResult or None."""
@@ -44,6 +50,8 @@ def report_html(data: ReportData, images: dict[str, bytes], plan=None) -> str:
         "what_changes": what_changes(data),
         "when": when_items(data),
         "care": aftercare(),
+        "previous_toxin": any(s.previous for s in data.scenario.injections),
+        "override_label": data.scenario.override_label,
         "disclaimer": DISCLAIMER,
         "n_vertices": data.sim.model.face.n_vertices,
         "version": __version__,

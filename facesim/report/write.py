@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from facesim.report.page import report_html
+from facesim.report.page import referral_html, report_html
 from facesim.report.report_data import ReportData, report_data
 from facesim.simulation.bands import N_SAMPLES, SEED
 from facesim.simulation.timeline import ScenarioSimulation
@@ -17,16 +17,32 @@ def write_report(sim: ScenarioSimulation, path: Path | str, progress=None, n_sam
     """Simulate, render the pictures and write the HTML report to ``path`` (whole or not at all).
 
     ``progress(step: str)`` is called before each stage, if given; ``plan`` (a PlanResult) adds the
-    planner's answer to the clinician page.
+    planner's answer to the clinician page. A scenario with red flags gets the referral report (no
+    treatment story) unless a clinician overrides it (Scenario.treatment_story), which labels every page.
     """
     from facesim.outputs import write_atomically
 
+    if needs_referral(sim.scenario):
+        return write_referral(sim.scenario, path)
     say = progress or (lambda step: None)
     say("simulating days 0-180 and the uncertainty samples")
     data = report_data(sim, n_samples=n_samples, seed=seed)
     with tempfile.TemporaryDirectory(prefix="facesim-report-") as tmp:
         images = _pictures(sim, data, Path(tmp), say)
     text = report_html(data, images, plan)
+    return write_atomically(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def needs_referral(scenario) -> bool:
+    """Red flags and no clinician override: the report is the referral, with no treatment story."""
+    return scenario.history.referral is not None and not scenario.clinician_override
+
+
+def write_referral(scenario, path: Path | str) -> Path:
+    """Write a referred patient's report (why, how urgent, what to bring), whole or not at all."""
+    from facesim.outputs import write_atomically
+
+    text = referral_html(scenario)
     return write_atomically(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
 
 

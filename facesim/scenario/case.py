@@ -53,6 +53,7 @@ from facesim.anatomy.patient import Patient
 from facesim.datafiles import read_toml
 from facesim.errors import FacesimError, InputError
 from facesim.scenario import sections
+from facesim.scenario.referral import REFERRAL, TreatmentStoryRefused, override_label
 from facesim.scenario.history import History, history_from
 from facesim.scenario.schema import parse_file
 from facesim.scenario.sections import DEFAULT_DAYS, DEFAULT_EXPRESSIONS
@@ -87,6 +88,7 @@ class Scenario:
     output_dir: str | None = None
     allow_high_dose: bool = False
     warnings: tuple[str, ...] = ()
+    clinician_override: bool = False  # a referred patient simulated anyway, every output labelled
 
     @classmethod
     def for_patient(cls, patient: Patient, history: History | None = None, title: str | None = None) -> "Scenario":
@@ -106,14 +108,32 @@ class Scenario:
         return tuple(s for s in self.injections if not s.previous)
 
     @property
+    def override_label(self) -> str:
+        """The label of every output when a clinician overrides a referral ("" otherwise)."""
+        referral = self.history.referral
+        return override_label(referral) if self.clinician_override and referral is not None else ""
+
+    def treatment_story(self, override: bool, what: str) -> "Scenario":
+        """This scenario cleared for a treatment story (``what``: the command): a red flag refuses it unless
+        ``override`` (a clinician who has seen the referral), which labels every output."""
+        referral = self.history.referral
+        if referral is None:
+            return self
+        if not override:
+            raise TreatmentStoryRefused(
+                f"{what} refused: {REFERRAL}: {referral.line()} A clinician who has seen the referral may run it "
+                "with --clinician-override (every output is then labelled)")
+        return dataclasses.replace(self, clinician_override=True)
+
+    @property
     def flags(self) -> list[str]:
-        """Plain-words flags the clinician must see (red flags, skeletal cause)."""
+        """Plain-words flags the clinician must see (red flags with their urgency, skeletal cause)."""
         out = []
-        if self.history.red_flags:
-            out.append(
-                f"neurogenic red flags in the history ({', '.join(self.history.red_flags)}): "
-                "see a neurologist before any cosmetic treatment"
-            )
+        referral = self.history.referral
+        if referral is not None:
+            out.append(f"{REFERRAL}: {referral.line()}")
+        if self.override_label:
+            out.append(self.override_label)
         if self.patient.skeletal:
             out.append(
                 "skeletal asymmetry (static offset of the jaw): toxin does not change it; "

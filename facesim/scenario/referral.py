@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from facesim.datafiles import bundled
+from facesim.errors import SafetyRefusal
+
+#: The first words of every referral line.
+REFERRAL = "Refer before any cosmetic treatment"
 
 
 @dataclass(frozen=True)
@@ -45,3 +49,13 @@ def referral_for(keys) -> Referral | None:
     _, name, tier = min(reached, key=lambda x: x[0]) if reached else max(
         ((t.order, n, t) for n, t in cfg.tier.items()), key=lambda x: x[0])
     return Referral(name, tier.title, " ".join(tier.words.split()), tier.bring, tuple(flag_words(keys)))
+
+
+class TreatmentStoryRefused(SafetyRefusal):
+    """A treatment story (simulation, pictures) was asked for a patient with red flags, without the override."""
+
+
+def override_label(referral: Referral) -> str:
+    """The label every output of an overridden referral carries."""
+    return (f"CLINICIAN OVERRIDE: red flags ({'; '.join(referral.flags)}), {referral.title.lower()}; "
+            "not a treatment recommendation")

@@ -52,6 +52,7 @@ class ScenarioRun:
             "vertices": self.simulation.model.face.n_vertices,
             "days": [float(d) for d in self.timeline.days],
             "flags": self.scenario.flags,
+            "clinician_override": self.scenario.override_label or None,
             "warnings": list(self.simulation.warnings),
             "rows": rows,
         }
