@@ -42,9 +42,7 @@ def _history(path: Path | None, flags: dict, chewing: Side | None, propping: Sid
         table = dict(data.get("history", {}))
         if not table and "history" not in data:
             raise InputError(f"{path}: no [history] table; write the answers under [history]")
-    for key, value in flags.items():
-        if value:
-            table[key] = True
+    table.update(flags)
     if chewing is not None:
         table["chewing_side"] = chewing.value
     if propping is not None:
@@ -62,6 +60,18 @@ def _history(path: Path | None, flags: dict, chewing: Side | None, propping: Sid
             entry["product"] = parts[3]
         table.setdefault("previous_injection", []).append(entry)
     return table
+
+
+def _answers(options: dict) -> dict:
+    """The history answers among the command's options: the flags given, the goal, no aftercare."""
+    from facesim.scenario.history import RED_FLAG_KEYS
+
+    out = {k: True for k in (*RED_FLAG_KEYS, "dental_history") if options.get(k)}
+    if options.get("goal") is not None:
+        out["goal"] = options["goal"].value
+    if options.get("no_aftercare"):
+        out["aftercare"] = False
+    return out
 
 
 def _expressions(items: list[str]) -> list[tuple[str, Path]]:
@@ -129,15 +139,7 @@ def assess(
     scale = Scale(mm_per_px=scale_mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
     rest_set, smile_set = read_landmarks(rest, scale), read_landmarks(smile, scale)  # bad files fail before the model
     others = {key: read_landmarks(file, scale) for key, file in _expressions(expression or [])}
-    flags = dict(sudden_onset=sudden_onset, eye_closure_difficulty=eye_closure_difficulty,
-                 other_weakness_or_numbness=other_weakness_or_numbness, other_stroke_signs=other_stroke_signs,
-                 worsening=worsening, pain=pain, previous_treatment_worse=previous_treatment_worse,
-                 dental_history=dental_history)
-    hist_table = _history(history, flags, chewing_side, jaw_propping, previous_injection or [])
-    if goal is not None:
-        hist_table["goal"] = goal.value
-    if no_aftercare:
-        hist_table["aftercare"] = False
+    hist_table = _history(history, _answers(locals()), chewing_side, jaw_propping, previous_injection or [])
     hist = parse_history(hist_table, where=f"{history}: history" if history else "history")
     io = streams()
     with io.info.status("building the face model and fitting the patient..."):
@@ -145,7 +147,7 @@ def assess(
                                sex=sex.value, name=name or rest.stem)
     print_assessment(io.data, found, rest, smile)
     if out is not None:
-        write_text(out, patient_toml(found.fit, hist, sex=sex.value, vertices=vertices))
+        write_text(out, patient_toml(found.fit, found.history, sex=sex.value, vertices=vertices))
         io.wrote(out)
     io.disclaimer()
 

@@ -109,13 +109,14 @@ def test_a_bundled_case_by_name_and_a_misspelt_one():
 
 def test_data_on_stdout_everything_else_on_stderr_unwrapped(tmp_path):
     scenario = ROOT / "scenarios" / "e_neurogenic_flagged.toml"
-    result = runner.invoke(app, ["simulate", str(scenario), *COARSE, "--days", "0,14", "--out", str(tmp_path)])
+    result = runner.invoke(app, ["simulate", str(scenario), *COARSE, "--days", "0,14", "--out", str(tmp_path),
+                                 "--clinician-override"])
     assert result.exit_code == 0, result.output
     assert "Mouth-corner balance by day" in result.stdout and "│  14 │" in result.stdout
     for words in ("FLAG:", "wrote", "not a medical device"):
         assert words not in result.stdout and words in result.stderr
     flag = [line for line in result.stderr.splitlines() if line.startswith("FLAG:")]
-    assert flag and "see a neurologist before any cosmetic treatment" in flag[0]  # one line, not wrapped at 80
+    assert flag and "Refer before any cosmetic treatment: See a doctor within days" in flag[0]  # one line, unwrapped
     wrote = [line for line in result.stderr.splitlines() if line.startswith("wrote")]
     assert len(wrote) == 1 and all(str(tmp_path / name) in wrote[0] for name in ("timeline.json", "timeline.csv"))
 

@@ -16,11 +16,12 @@ COARSE = ["--vertices", "3000"]
 
 def test_simulate_prints_a_timeline_and_flags():
     result = runner.invoke(app, ["simulate", str(SCENARIOS / "e_neurogenic_flagged.toml"), *COARSE,
-                                 "--days", "0,14,90"])
+                                 "--days", "0,14,90", "--clinician-override"])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Mouth-corner balance" in out and "verdict" in out
-    assert "see a neurologist before any cosmetic treatment" in " ".join(out.split())
+    assert "Refer before any cosmetic treatment: See a doctor within days" in " ".join(out.split())
+    assert "CLINICIAN OVERRIDE" in out
     for day in ("14", "90"):
         assert f"│ {day:>3} │" in out
 

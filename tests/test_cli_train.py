@@ -26,7 +26,7 @@ def test_interactive_answers_on_stdin_with_bad_entries_asked_again(tmp_path):
 def test_interactive_refer_on_a_neurogenic_case(tmp_path):
     result = runner.invoke(app, ["train", "--case", "e", *FAST], input="neurogenic\nrefer\n")
     assert result.exit_code == 0, result.output
-    assert "Score 100/100" in result.output and "neurologist" in result.output
+    assert "Score 100/100" in result.output and "Refer before any cosmetic treatment" in result.output
 
 
 def test_answer_file_batch_writes_result_and_appends_to_the_log(tmp_path):

@@ -67,7 +67,7 @@ def test_balanced_patient_gets_no_injection(coarse_model):
 
 
 def test_neurogenic_history_is_refused(coarse_model):
-    with pytest.raises(PlanningRefused, match="neurologist"):
+    with pytest.raises(PlanningRefused, match="See a doctor within days"):
         PlanningProblem(coarse_model, patient(tone={"dao_right": 16.0}, history={"sudden_onset": True}))
 
 

@@ -124,7 +124,7 @@ def test_html_is_valid_with_pages_images_and_numbers(right_dao):
     assert f"around day {m.first_visible_day:.0f}" in words and f"around day {m.peak_day:.0f}" in words
     assert f"{m.start_mm:.2f}" in words and f"{m.worn_off_day:g}" in words
     assert "not a medical device" in words and "perfect symmetry" in words
-    assert "confirm" in words and "General guidance" in words
+    assert "confirm" in words and "instructions come first" in words and "in front of a mirror" in words
     assert "dao_right" in words and "3 U onabotulinumtoxinA" in words
     assert "clinical-parameters.md" in words
     assert "http" not in re.sub(r"data:image/png;base64,[^\"]+", "", text)  # nothing to fetch: opens offline

@@ -88,7 +88,7 @@ def test_offsets_mirror_per_side():
 
 def test_red_flags_are_flagged(tmp_path):
     s = load_scenario(write(tmp_path, "[history]\nsudden_onset = true\n"))
-    assert any("see a neurologist before any cosmetic treatment" in f for f in s.flags)
+    assert any("Refer before any cosmetic treatment: See a doctor within days" in f for f in s.flags)
 
 
 BAD = [

@@ -78,7 +78,7 @@ def test_d_skeletal_rest_asymmetry_unchanged_by_toxin(run):
 
 def test_e_neurogenic_simulated_but_flagged(run):
     s, tl = run("e_neurogenic_flagged.toml")
-    assert any("see a neurologist before any cosmetic treatment" in f for f in s.scenario.flags)
+    assert any("Refer before any cosmetic treatment: See a doctor within days" in f for f in s.scenario.flags)
     assert tl.asymmetry()[0] > NOTICEABLE
 
 

@@ -252,6 +252,18 @@ def _rest_only(m: Measurements, cfg, skeletal_signs: bool) -> bool:
     return abs(rest_left) >= phys and dynamic < phys and max(others, default=0.0) < phys
 
 
+def goal_and_aftercare(history: History) -> list[str]:
+    """What the goal and the aftercare answers mean for toxin (the triage's advice and the planner's warnings)."""
+    out = []
+    if history.goal == "change_of_form":
+        out.append("The goal is a change of form: toxin only rebalances the muscles, it does not reshape the "
+                   "smile or the lips; it is the wrong tool for that goal (discuss filler or surgery).")
+    if not history.aftercare:
+        out.append("Without the aftercare (even chewing, balance exercises, smiling evenly in a mirror) toxin "
+                   "alone drifts back: expect the asymmetry to return as it wears off.")
+    return out
+
+
 def _advice(kinds: set, urgency: Referral | None, history: History, wear: tuple, skeletal_signs: bool,
             droop: bool, phys: float) -> list[str]:
     """What to do, in the decision order: refer (and nothing else), skeletal, habit, wait, examine, treat."""
@@ -271,12 +283,7 @@ def _advice(kinds: set, urgency: Referral | None, history: History, wear: tuple,
         advice.append("A previous injection may explain part of the picture: wait until it wears off, then re-measure.")
     if droop:
         advice.append(DROOP_EXAMINATION)
-    if history.goal == "change_of_form":
-        advice.append("The goal is a change of form: toxin only rebalances the muscles, it does not reshape the "
-                      "smile or the lips; it is the wrong tool for that goal (discuss filler or surgery).")
-    if not history.aftercare:
-        advice.append("Without the aftercare (even chewing, balance exercises, smiling evenly in a mirror) toxin "
-                      "alone drifts back: expect the asymmetry to return as it wears off.")
+    advice += goal_and_aftercare(history)
     if not kinds:
         advice.append(f"No asymmetry above {phys:g} mm and nothing in the history points to a cause: "
                       "nothing to treat (the goal is a balance nobody notices).")

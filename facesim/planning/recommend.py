@@ -16,8 +16,9 @@ from facesim.datafiles import bundled
 from facesim.face.names import base_name
 from facesim.tissue.model import FaceModel
 from facesim.treatment.bont import product
-from facesim.assessment.triage import DROOP_EXAMINATION
-from facesim.metrics import PLAN_EXPRESSIONS
+from facesim.assessment.triage import goal_and_aftercare
+from facesim.planning.gates import (FOLLOW_DAYS, HABIT_FIRST, best_of, both_paths, largest_in, noticeable_expressions,
+                                    resolves_by_itself, weak_elevators)
 from facesim.planning.planner import PlanItem, PlannerSettings, PlanningProblem, PlanSet, over_pulling_muscles, rank
 from facesim.scenario.case import Scenario
 from facesim.treatment.shot import Shot
@@ -26,7 +27,6 @@ from facesim.treatment.shot import Shot
 #: judged expression's asymmetry, and the reported asymmetry (the largest).
 METRICS = ("rest_dev", "smile_dev", "smile_exc", "smile_ll", "smile_asym", "lower_lip_down_asym", "frown_asym",
            "asym")
-FOLLOW_DAYS = np.arange(0.0, 181.0, 1.0)
 
 
 @dataclass
@@ -171,25 +171,25 @@ def _decide(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked, e
     if plans.p_window[empty] >= s.probability:
         return ("no_injection", f"the asymmetry is already below the noticeable threshold ({s.threshold_mm:g} mm) in "
                 f"{plans.p_window[empty]:.0%} of samples and days (median {untreated.median:.1f} mm at week 2"
-                f"{_largest_in(problem)}): no toxin is needed; the goal is a balance nobody notices"
+                f"{largest_in(problem)}): no toxin is needed; the goal is a balance nobody notices"
                 + ("; the previous injection wears off by itself" if problem.sim.injections else ""), None, None)
-    weak = _weak_elevators(problem)
+    weak = weak_elevators(problem)
     if weak:
         return ("re_education_first", f"a weak side, not an over-pulling one: {', '.join(weak)} below "
                 f"{s.weak_strength:.0%} of average strength with no muscle pulling too hard. Re-education first "
                 "(smile-and-hold, resistance and mirror exercises, physiotherapy), and rule out a nerve cause "
                 "(a facial-nerve examination) before anything cosmetic. Toxin on the other side is only a later "
                 "option: the ranked plans below carry their cautions", None, None)
-    wait_day = _resolves_by_itself(problem)
+    wait_day = resolves_by_itself(problem)
     if wait_day is not None:
-        shown = _noticeable_expressions(problem.response([0.0]).baseline, s) or ["smile"]
+        shown = noticeable_expressions(problem.response([0.0]).baseline, s) or ["smile"]
         return ("wait", f"the asymmetry (noticeable today in the {' and the '.join(e.replace('_', ' ') for e in shown)}) "
                 f"comes from the previous injection and resolves by itself: below the noticeable threshold "
                 f"from about day {wait_day:g} (most samples), sooner than a new dose would settle; "
                 "a corrective dose would only add toxin for the same months. Wait it out and re-assess then",
                 None, None)
     if h.rest_droop_unexamined and feasible.any():
-        return "examine_first", _both_paths(problem, plans, feasible, order), None, None
+        return "examine_first", both_paths(problem, plans, feasible, order), None, None
     if feasible.any():
         chosen = ranked[0]
         reason = (f"the fewest units that keep the asymmetry below {s.threshold_mm:g} mm from the week-2 review to "
@@ -200,89 +200,12 @@ def _decide(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked, e
     return ("not_toxin" if static else "no_suitable_plan"), reason, None, None
 
 
-HABIT_FIRST = (
-    "a habit (one-sided chewing or jaw propping) drives the asymmetry: correct the habit first (chew on both "
-    "sides, stop propping the jaw, balance exercises); the tone evens out over weeks. Toxin (the ranked plans) "
-    "only as an adjunct: trust the toxin alone and leave the habit untouched, and things drift back "
-    "(seeds/001)")
-
-
-def _best_of(problem: PlanningProblem, plans: PlanSet, feasible, order, filler: bool) -> int | None:
-    """The best-ranked plan that is filler only (``filler``) or toxin only (feasible ones first), or None."""
-    is_filler = np.array([site.filler is not None for site in problem.sites] + [False])
-    kind = [i for i in order if (used := plans.sites[i][plans.sites[i] >= 0]).size
-            and bool(is_filler[used].all() if filler else not is_filler[used].any())]
-    good = [i for i in kind if feasible[i]]
-    return int(good[0] if good else min(kind, key=lambda i: plans.median[i])) if kind else None
-
-
-def _both_paths(problem: PlanningProblem, plans: PlanSet, feasible, order) -> str:
-    """The examine-first reason: which plan for DAO tone, which for tissue droop (with what it leaves)."""
-    def words(i):
-        if i is None:
-            return "none"
-        row = [(problem.sites[j].name, u, problem.sites[j].unit) for j, u in zip(plans.sites[i], plans.units[i]) if j >= 0]
-        shots = " + ".join(f"{name} {u:g} {unit}" for name, u, unit in row)
-        return f"{shots} (leaves {plans.median[i]:.1f} mm at week 2{'' if feasible[i] else ', short of the target'})"
-
-    toxin, filler = (_best_of(problem, plans, feasible, order, f) for f in (False, True))
-    return (f"{DROOP_EXAMINATION} If the examination finds DAO tone: toxin, {words(toxin)}; if tissue droop: not "
-            f"toxin but filler, {words(filler)}, or a corner lift. Both are among the ranked plans")
-
-
 def _with_paths(problem: PlanningProblem, plans: PlanSet, feasible, order, ranked: list) -> list:
     """The ranked plans with the best toxin-only and filler-only plans first (both paths kept)."""
-    first = [i for i in (_best_of(problem, plans, feasible, order, f) for f in (False, True)) if i is not None]
+    first = [i for i in (best_of(problem, plans, feasible, order, f) for f in (False, True)) if i is not None]
     head = [_ranked(problem, plans, i, k + 1, bool(feasible[i])) for k, i in enumerate(first)]
     rest = [p for p in ranked if all((p.sites, p.units) != (h.sites, h.units) for h in head)]
     return head + [dataclasses.replace(p, rank=len(head) + k + 1) for k, p in enumerate(rest)]
-
-
-def _weak_elevators(problem: PlanningProblem) -> list[str]:
-    """Smile elevators weaker than ``weak_strength`` while nothing over-pulls (a weak side), else []."""
-    p, s = problem.scenario.patient, problem.settings
-    elevators = set(bundled.safety().effects.smile_elevators)
-    if over_pulling_muscles(problem.scenario):
-        return []
-    return sorted(m for m, v in p.strength.items() if base_name(m) in elevators and v < s.weak_strength)
-
-
-def _resolves_by_itself(problem: PlanningProblem) -> float | None:
-    """The day a previous injection's asymmetry stops (for good) being noticeable in most samples, in any
-    judged expression, if by ``wait_limit_day``."""
-    s = problem.settings
-    if not problem.sim.injections:
-        return None
-    day = _last_noticeable_day(problem.response(FOLLOW_DAYS).baseline["noticeable"])
-    if day is None:
-        return None
-    return day if day <= s.wait_limit_day else None
-
-
-def _last_noticeable_day(noticeable: np.ndarray) -> float | None:
-    """From (K, FOLLOW_DAYS) noticeable flags: the first day after which the asymmetry is noticeable in
-    fewer than half of the samples for good, if it is noticeable in most on some day (None: never
-    noticeable, or still noticeable on day 180)."""
-    most = noticeable.mean(axis=0) >= 0.5
-    if not most.any():
-        return None
-    last = np.flatnonzero(most)[-1]
-    return float(FOLLOW_DAYS[last + 1]) if last + 1 < FOLLOW_DAYS.size else None
-
-
-def _largest_in(problem: PlanningProblem) -> str:
-    """", largest in the frown" naming the judged expression with the largest median asymmetry at the peak."""
-    base = problem.response([problem.settings.peak_day]).baseline
-    medians = {name: float(np.median(base[f"{name}_asym"][:, 0])) for name in PLAN_EXPRESSIONS[1:]}
-    name = max(medians, key=medians.get)
-    return f", largest in the {name.replace('_', ' ')}" if medians[name] > 0.05 else ""
-
-
-def _noticeable_expressions(baseline: dict, settings: PlannerSettings, day_index: int = 0) -> list[str]:
-    """The judged expressions noticeable in most samples on that day of ``baseline`` (plan_metrics)."""
-    tol = settings.tolerance()
-    return [name for e, name in enumerate(PLAN_EXPRESSIONS[1:])
-            if np.mean(baseline[f"{name}_asym"][:, day_index] >= tol.noticeable_mm[e]) >= 0.5]
 
 
 def _shots(problem: PlanningProblem, plans: PlanSet, i: int, scale: float = 1.0) -> list[PlanItem]:
@@ -402,12 +325,7 @@ def _warnings(problem: PlanningProblem) -> list[str]:
                    "mm apart at rest, and toxin does not change it; injections are not the first step "
                    "(orthodontic / orthognathic evaluation)")
     h = problem.scenario.history
-    if h.goal == "change_of_form":
-        out.append("the goal is a change of form: toxin only rebalances the muscles and does not reshape the smile "
-                   "or the lips; it is the wrong tool for that goal")
-    if not h.aftercare:
-        out.append("no aftercare planned: toxin alone drifts back as it wears off (even chewing, balance exercises "
-                   "and practising an even smile keep the balance)")
+    out += goal_and_aftercare(h)
     if h.habit:
         out.append("toxin only as an adjunct to habit correction: it drifts back if the habit stays")
     prod = product(problem.settings.product)
