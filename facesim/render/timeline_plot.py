@@ -137,8 +137,8 @@ def plot_timeline(sim, path: Path | str, days=None, timeline=None, uncertainty=N
     _draw_curves(axes[1], ("smile excursion",), "smile travel, left − right (mm)", days, curves, unc,
                  lay, clinician)
     _mark_treatments(axes, sim.scenario, days)
-    label = sim.scenario.override_label
-    _finish(fig, axes, days, sim.scenario.title + (f"\n{label}" if label else ""))
+    override = "\nCLINICIAN OVERRIDE: red flags, refer first; not a treatment recommendation"
+    _finish(fig, axes, days, sim.scenario.title + (override if sim.scenario.override_label else ""))
     try:
         return write_atomically(Path(path), lambda p: fig.savefig(p, dpi=dpi, format="png"))
     finally:

@@ -146,8 +146,8 @@ def view_azimuth(sim, view: str) -> float:
 
 
 def override_prefix(sim) -> str:
-    """"CLINICIAN OVERRIDE · " on every panel of a referred patient simulated anyway ("" otherwise)."""
-    return "CLINICIAN OVERRIDE · " if sim.scenario.override_label else ""
+    """"OVERRIDE · " on every panel of a referred patient simulated anyway ("" otherwise)."""
+    return "OVERRIDE · " if sim.scenario.override_label else ""
 
 
 def day_title(day: float, first: bool) -> str:

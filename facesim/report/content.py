@@ -67,9 +67,9 @@ def what_changes(data: ReportData) -> str:
     if planned:
         total = sum(s.units_ona for s in planned)
         sessions = sorted({s.day for s in planned})
-        parts.append(f"The plan: {total:g} units of botulinum toxin on your {side} side"
+        parts.append(f"The plan: {total:g} unit{'' if total == 1 else 's'} of botulinum toxin on your {side} side"
                      + (f", over {len(sessions)} visits" if len(sessions) > 1 else "")
-                     + ", to relax the muscle that pulls too strongly, so that both corners move more alike.")
+                     + ", to relax a muscle there, so that both corners move more alike.")
     elif sc.fillers or sc.corner_lifts or sc.exercises or sc.habit_corrections:
         parts.append("The plan supports or retrains the face instead of relaxing a muscle (see the plan below).")
     t = ms.threshold_mm

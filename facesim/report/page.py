@@ -51,7 +51,6 @@ def report_html(data: ReportData, images: dict[str, bytes], plan=None) -> str:
         "when": when_items(data),
         "care": aftercare(),
         "previous_toxin": any(s.previous for s in data.scenario.injections),
-        "override_label": data.scenario.override_label,
         "disclaimer": DISCLAIMER,
         "n_vertices": data.sim.model.face.n_vertices,
         "version": __version__,
