@@ -38,7 +38,7 @@ def _history(path: Path | None, flags: dict, chewing: Side | None, propping: Sid
 
     table: dict = {}
     if path is not None:
-        data = read_toml(path)
+        data = read_toml(path, InputError)
         table = dict(data.get("history", {}))
         if not table and "history" not in data:
             raise InputError(f"{path}: no [history] table; write the answers under [history]")

@@ -52,11 +52,11 @@ def demo(
     force: Force = False,
 ) -> None:
     """Simulate rest and smile on the built-in face for a symmetric patient and an over-toned right DAO; print the corner metrics and write a picture."""
-    from facesim.outputs import check_writable
+    from facesim.outputs import check_suffix, check_writable
     from facesim.simulation.demo import run_demo
     from facesim.tissue.model import FaceModel
 
-    check_writable(out, force)
+    check_writable(check_suffix(out, (".png",)), force)
     io = streams()
     with io.info.status("building the face and its response basis..."):
         model = FaceModel.builtin(vertices)

@@ -19,8 +19,9 @@ mesh_app = typer.Typer(help="Face meshes: export the built-in face; check and im
 def _check_face_outputs(out: Path, force: bool) -> None:
     """A face file and its landmarks JSON beside it: refuse either if it exists, unless ``force``."""
     from facesim.face.files import landmarks_path
-    from facesim.outputs import check_outputs
+    from facesim.outputs import check_outputs, check_suffix
 
+    check_suffix(out, (".ply", ".obj", ".stl", ".off"))
     check_outputs((out, landmarks_path(out)), force)
 
 

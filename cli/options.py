@@ -16,11 +16,16 @@ from facesim.errors import InputError
 #: written out here so that showing it in --help does not import the engine.
 DEFAULT_VERTICES = 21000
 
-Vertices = Annotated[int, typer.Option(min=200, help="Resolution of the built-in face (vertices).")]
+#: The finest built-in face the commands build (vertices); README, input limits.
+MAX_VERTICES = 100_000
+#: The days a command reports on (days since the first treatment); README, input limits.
+MAX_DAY = 730.0
+
+Vertices = Annotated[int, typer.Option(min=200, max=MAX_VERTICES, help="Resolution of the built-in face (vertices).")]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite output files that exist.")]
 AllowHighDose = Annotated[bool, typer.Option("--allow-high-dose",
                                              help="Allow doses above the per-site maximum (with a warning).")]
-VerticesOverride = Annotated[int | None, typer.Option(min=200, help="Resolution of the built-in face, vertices "
+VerticesOverride = Annotated[int | None, typer.Option(min=200, max=MAX_VERTICES, help="Resolution of the built-in face, vertices "
                                                                      "(overrides the scenario).")]
 ClinicianOverride = Annotated[bool, typer.Option(
     "--clinician-override", help="Run a patient with red flags anyway (a clinician who has seen the referral); "
@@ -61,6 +66,10 @@ def parse_days(text: str | None) -> list[float] | None:
         raise InputError(f"--days {text!r}: give day numbers separated by commas, e.g. --days 0,14,90") from None
     if not days:
         raise InputError("--days: give at least one day, e.g. --days 0,14,90")
+    bad = [d for d in days if not 0.0 <= d <= MAX_DAY]  # also nan and inf
+    if bad:
+        raise InputError(f"--days {text!r}: {bad[0]:g} is outside days 0 to {MAX_DAY:g} (days since the first "
+                         "treatment); e.g. --days 0,14,90")
     return sorted(set(days))
 
 

@@ -30,6 +30,10 @@ def check_writable(path: Path | str, force: bool) -> Path:
     file or not writable.
     """
     path = Path(path)
+    long = [part for part in path.parts if len(os.fsencode(part)) > 255]
+    if long or len(os.fsencode(str(path))) > 4000:
+        raise OutputError(f"{str(path)[:60]}...: a name longer than the system holds (255 bytes per name); "
+                          "give a shorter --out")
     if path.is_dir():
         raise OutputError(f"{path} is a folder; give a file name")
     if path.exists() and not force:
@@ -39,8 +43,28 @@ def check_writable(path: Path | str, force: bool) -> Path:
         parent = parent.parent
     if not parent.is_dir():
         raise OutputError(f"{path}: {parent} is a file, not a folder; give --out a folder path")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{path}: cannot write in {parent} (permission denied); give --out a writable place")
+    if not os.access(parent, os.W_OK | os.X_OK) or not _can_create_in(parent):
+        raise OutputError(f"{path}: cannot write in {parent}; give --out a writable place")
+    return path
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a file can be created in ``folder`` (a probe file, removed at once; /proc and the like fail)."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".facesim-probe-", dir=folder)
+    except OSError:
+        return False
+    os.close(fd)
+    os.unlink(probe)
+    return True
+
+
+def check_suffix(path: Path | str, suffixes: tuple[str, ...], option: str = "--out") -> Path:
+    """Refuse an output name whose suffix facesim cannot write (before any work)."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise OutputError(f"{option} {path}: cannot write a {path.suffix or 'suffix-less'} file; end the name in "
+                          f"{' or '.join(suffixes)}")
     return path
 
 
@@ -119,5 +143,11 @@ def write_file(path: Path | str, content) -> Path:
 
 
 def write_files(paths: Iterable[Path | str], contents: Iterable) -> list[Path]:
-    """:func:`write_file` each content to its path, in order (as many contents as paths)."""
-    return [write_file(p, c) for p, c in zip(paths, contents, strict=True)]
+    """:func:`write_file` each content to its path, in order (as many contents as paths); files of one
+    folder are staged and moved in together, so the set is whole or absent."""
+    paths, contents = [Path(p) for p in paths], list(contents)
+    if len(paths) != len(contents):
+        raise ValueError("write_files: as many contents as paths")
+    if paths and len({p.parent for p in paths}) == 1:
+        return write_together(paths, lambda staged: [write_file(s, c) for s, c in zip(staged, contents)])
+    return [write_file(p, c) for p, c in zip(paths, contents)]

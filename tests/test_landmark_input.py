@@ -49,10 +49,10 @@ def test_image_axes_become_patient_axes(tmp_path):
     pts[56], pts[58] = (530.0, 620.0), (470.0, 620.0)
     f = tmp_path / "a.txt"
     f.write_text(ibug_text(pts))
-    ls = read_landmarks(f, Scale(mm_per_px=0.1))
+    ls = read_landmarks(f, Scale(mm_per_px=0.3))
     assert ls["cheilion_left"][0] > 0 > ls["cheilion_right"][0]
-    assert ls["pupil_left"][0] == pytest.approx(10.0)
-    assert ls["cheilion_left"][1] - ls["cheilion_right"][1] == pytest.approx(2.0)  # left is higher
+    assert ls["pupil_left"][0] == pytest.approx(30.0)
+    assert ls["cheilion_left"][1] - ls["cheilion_right"][1] == pytest.approx(6.0)  # left is higher
     assert ls["cheilion_left"][1] < 0  # the mouth is below the eyes
 
 

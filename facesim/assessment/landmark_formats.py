@@ -51,6 +51,7 @@ from pathlib import Path
 
 import numpy as np
 
+from facesim.datafiles.load import read_input_text
 from facesim.errors import InputError
 from facesim.face.ibug68 import IBUG68, N_IBUG, ibug_point
 
@@ -197,6 +198,8 @@ def _read_json(text: str, source: str) -> RawLandmarks:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except (RecursionError, ValueError) as exc:  # nesting; an integer of thousands of digits
+        raise InputError(f"{source}: not a landmark file ({str(exc)[:60]}); fix the file") from None
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a JSON object of named points")
     units = data.get("units")
@@ -232,12 +235,7 @@ def _read_json(text: str, source: str) -> RawLandmarks:
 def read_landmarks_raw(path: Path | str) -> RawLandmarks:
     """Read a landmark file (JSON, Emotrics text or plain 68-point text); see the module notes."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such landmark file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read it as text ({exc})") from None
+    text = read_input_text(path, "landmark file")
     source = str(path)
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         return _read_json(text, source)

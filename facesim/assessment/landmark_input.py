@@ -144,7 +144,35 @@ def to_landmark_set(raw: RawLandmarks, scale: Scale = Scale()) -> LandmarkSet:
             f"{raw.source}: the left pupil is not on the viewer's right of the right pupil; "
             "check left/right labels or the frame (image x runs to the viewer's right)"
         )
+    check_plausible(points, raw.source)
     return LandmarkSet(points, dims=raw.dims, mm_per_unit=k, ibug=ibug, source=raw.source)
+
+
+#: Plausible adult inter-pupillary distances, mm (README, input limits).
+IPD_RANGE_MM = (45.0, 80.0)
+
+
+def check_plausible(points: dict[str, np.ndarray], source: str) -> None:
+    """Refuse landmarks that are not a face seen from the front, in mm centred between the pupils: the IPD
+    within IPD_RANGE_MM, finite points within 200 mm, the mouth below the eyes, each corner on its side."""
+    if not all(np.all(np.isfinite(p)) for p in points.values()):
+        raise InputError(f"{source}: a landmark is not a finite number; check the file")
+    ipd = float(points["pupil_left"][0] - points["pupil_right"][0])
+    lo, hi = IPD_RANGE_MM
+    if not lo <= ipd <= hi:
+        raise InputError(f"{source}: the scale gives an inter-pupillary distance of {ipd:.3g} mm (an adult's is "
+                         f"{lo:g}-{hi:g} mm); check --scale-mm-per-px, --ipd-mm or --iris-mm, or the pupils")
+    far = [n for n, p in points.items() if np.abs(p[:2]).max() > 200.0]
+    if far:
+        raise InputError(f"{source}: {far[0]} lies {np.abs(points[far[0]][:2]).max():.0f} mm from the eyes; a face "
+                         "is smaller: check that point")
+    cl, cr = points["cheilion_left"], points["cheilion_right"]
+    if not (cl[1] < -20.0 and cr[1] < -20.0):
+        raise InputError(f"{source}: the mouth corners are not below the eyes (the image is upside down, or the "
+                         "points are mislabelled); check the frame and the labels")
+    if not (cl[0] > 0.0 > cr[0]):
+        raise InputError(f"{source}: the mouth corners are on the wrong sides (left corner to the patient's right "
+                         "or both on one side); check the left/right labels")
 
 
 def read_landmarks(path: Path | str, scale: Scale = Scale()) -> LandmarkSet:

@@ -36,25 +36,50 @@ TYPE_WORDS = {"model_type": "expected a table", "dict_type": "expected a table",
               "less_than_equal": "expected a smaller number"}
 
 
-def read_toml(path: Path | str) -> dict:
-    """Parse a TOML file; bad syntax or encoding becomes a DataError naming the file."""
+#: The largest text input facesim reads (scenario, history, plan, landmark files), bytes.
+MAX_INPUT_BYTES = 10_000_000
+
+
+def read_input_text(path: Path | str, what: str = "file", error: type[Exception] = InputError) -> str:
+    """The text of a user's input file, refused in one line unless it is a regular UTF-8 file of at most
+    MAX_INPUT_BYTES (no folder, device, pipe or missing file; a path the system can hold)."""
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{path}: not valid TOML ({exc}); fix the syntax at that line") from None
+        if not path.exists():
+            raise error(f"{path}: no such {what}; check the path")
+        if not path.is_file():
+            raise error(f"{path}: not a regular file (a folder, device or pipe); give a {what} path")
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise error(f"{path}: {path.stat().st_size:,} bytes, more than a {what} holds "
+                        f"(at most {MAX_INPUT_BYTES:,}); give the right file")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+        raise error(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise error(f"{str(path)[:80]}: cannot be read ({exc.strerror}); give a shorter or valid path") from None
+
+
+def read_toml(path: Path | str, error: type[Exception] = DataError) -> dict:
+    """Parse a TOML file; a missing or unreadable file, bad syntax, encoding or nesting becomes one
+    ``error`` line naming the file."""
+    text = read_input_text(path, "TOML file", error)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: not valid TOML ({exc}); fix the syntax at that line") from None
+    except RecursionError:
+        raise error(f"{path}: nested too deeply to be a facesim file; fix the brackets") from None
 
 
 def read_json(path: Path | str):
-    """Parse a user's JSON file; bad syntax or encoding becomes an InputError naming the file."""
-    path = Path(path)
+    """Parse a user's JSON file; bad syntax, encoding, nesting or huge numbers become an InputError."""
+    text = read_input_text(path, "JSON file")
     try:
-        return json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not valid JSON ({exc}); fix the syntax") from None
+    except (RecursionError, ValueError) as exc:  # nesting; an integer of thousands of digits
+        raise InputError(f"{path}: not a facesim JSON file ({str(exc)[:60]}); fix the file") from None
 
 
 def validate(model: type[M], data: Any, source: str, error: type[Exception] = DataError, dotted: bool = False) -> M:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import trimesh
 
+from facesim.datafiles.load import read_json
 from facesim.errors import InputError
 from facesim.face.mesh import Face
 from facesim.outputs import write_atomically
@@ -57,17 +58,30 @@ def load_face(mesh_path: Path | str) -> Face:
     for p in (mesh_path, lm_path):
         if not p.is_file():
             raise InputError(f"{p}: file not found; give a mesh with its .landmarks.json beside it")
-    mesh = trimesh.load(mesh_path, process=False, force="mesh")
-    document = json.loads(lm_path.read_text())
-    landmarks = {name: int(entry["index"]) for name, entry in document.get("landmarks", {}).items()}
-    n = len(mesh.vertices)
+    try:
+        mesh = trimesh.load(mesh_path, process=False, force="mesh")
+        n = len(mesh.vertices)
+        if n < 3 or len(mesh.faces) < 1:
+            raise ValueError("no triangles")
+    except Exception as exc:  # trimesh raises many kinds for a broken file
+        raise InputError(f"{mesh_path}: not a readable mesh ({str(exc)[:60]}); re-export or re-import it") from None
+    document = read_json(lm_path)
+    try:
+        landmarks = {name: int(entry["index"]) for name, entry in dict(document.get("landmarks", {})).items()}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise InputError(f"{lm_path}: each landmark needs an integer \"index\"; re-import the face with "
+                         "`facesim mesh import`") from None
     bad = [name for name, i in landmarks.items() if not 0 <= i < n]
     if bad:
         raise InputError(f"{lm_path}: landmark {bad[0]} indexes past the {n} vertices of {mesh_path.name}")
     regions = {}
     for name, ids in document.get("regions", {}).items():
         mask = np.zeros(n, dtype=bool)
-        mask[np.asarray(ids, dtype=np.int64)] = True
+        try:
+            mask[np.asarray(ids, dtype=np.int64)] = True
+        except (IndexError, TypeError, ValueError):
+            raise InputError(f"{lm_path}: region {name} holds indices that are not vertices of {mesh_path.name}; "
+                             "re-import the face") from None
         regions[name] = mask
     tie = document.get("anchoring")
     if tie is not None:

@@ -45,6 +45,11 @@ from facesim.treatment.uncertainty import ParameterSamples, sample_parameters
 
 
 
+#: Input limits of the planner (README, input limits): the finest dose step (U) and the most samples.
+MIN_STEP_U = 0.1
+MAX_SAMPLES = 5000
+
+
 @dataclass(frozen=True, kw_only=True)
 class PlannerSettings:
     """Search space and targets; :meth:`default` reads them from the data files, with sources:
@@ -100,16 +105,20 @@ class PlannerSettings:
 
     def validate(self) -> None:
         checks = [
-            (self.step_u > 0, "step_u", "use a positive dose step, e.g. 0.5"),
-            (self.max_total_u > 0, "max_total_u", "use a positive total, e.g. 20"),
-            (self.max_site_u is None or self.max_site_u > 0, "max_site_u", "use a positive per-site maximum"),
+            (MIN_STEP_U <= self.step_u <= 10.0, "step_u (--step)", f"use a dose step from {MIN_STEP_U:g} to 10 U, "
+             "e.g. 0.5"),
+            (0 < self.max_total_u <= 100.0, "max_total_u (--max-units)", "use a total from 0 to 100 U, e.g. 20"),
+            (self.max_site_u is None or 0 < self.max_site_u <= 100.0, "max_site_u (--max-site-units)",
+             "use a per-site maximum from 0 to 100 U"),
             (1 <= self.max_sites <= 2, "max_sites", "use 1 or 2 sites per plan (1-2 lower-face zones per session)"),
-            (self.samples >= 1, "samples", "use at least 1 sample"),
+            (1 <= self.samples <= MAX_SAMPLES, "samples (--samples)", f"use 1 to {MAX_SAMPLES:,} samples"),
+            (0 <= self.seed < 2**32, "seed (--seed)", "use a whole number from 0 to 4294967295"),
             (0 < self.probability <= 1, "probability", "use a fraction in (0, 1]"),
         ]
         for ok, name, fix in checks:
             if not ok:
-                raise InputError(f"planner setting {name} = {getattr(self, name)!r}; {fix}")
+                value = getattr(self, name.split(" ")[0])
+                raise InputError(f"planner setting {name} = {value!r}; {fix}")
         if self.peak_day not in self.window_days:
             raise InputError(f"planner peak_day {self.peak_day} must be one of window_days {self.window_days}")
 

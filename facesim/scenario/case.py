@@ -51,7 +51,7 @@ from pathlib import Path
 
 from facesim.anatomy.patient import Patient
 from facesim.datafiles import read_toml
-from facesim.errors import FacesimError, InputError
+from facesim.errors import InputError
 from facesim.scenario import sections
 from facesim.scenario.referral import REFERRAL, TreatmentStoryRefused, override_label
 from facesim.scenario.history import History, history_from
@@ -195,12 +195,13 @@ def parse_scenario(data: dict, source: str = "scenario", allow_high_dose: bool =
 def read_scenario_file(path: Path | str) -> dict:
     """The parsed TOML table of a scenario file (not yet validated)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such scenario file; give the path to a .toml file (see scenarios/)")
     try:
-        return read_toml(path)
-    except FacesimError as exc:
-        raise InputError(str(exc)) from None
+        exists = path.is_file()
+    except OSError:  # a name longer than the system holds
+        exists = False
+    if not exists:
+        raise InputError(f"{str(path)[:80]}: no such scenario file; give the path to a .toml file (see scenarios/)")
+    return read_toml(path, InputError)
 
 
 def load_scenario(path: Path | str, allow_high_dose: bool = False) -> Scenario:
