@@ -90,3 +90,24 @@ def test_landmarks_that_are_not_a_face_are_refused(tmp_path, name, transform, wo
     f.write_text(_face(transform))
     with pytest.raises(InputError, match=words):
         read_landmarks(f)
+
+
+@pytest.mark.parametrize("data, words", [
+    ({"injection": [{"site": "dao_right", "units": 5.0}] * 10}, "per-site maximum"),  # 50 U in ten entries
+    ({"patient": {"tone": {"dao_right": 1e6}}}, "patient.tone.dao_right"),
+    ({"patient": {"strength": {"dli_right": 1e3}}}, "patient.strength.dli_right"),
+    ({"patient": {"static": {"jaw_shift_mm": [1e300, 0, 0]}}}, "jaw_shift_mm[0]"),
+    ({"corner_lift": [{"side": "left", "lift_mm": 2.0}] * 3}, "corner_lift"),
+    ({"corner_lift": [{"side": "left", "lift_mm": 2.0}] * 2}, "one corner_lift per side"),
+    ({"exercise": [{"muscles": "zygomaticus_major_right"}] * 21}, "exercise"),
+    ({"history": {"previous_injection": [{"day": -10, "site": "dao_right", "units": "3"}]}}, "units"),
+    ({"history": {"previous_injection": [{"day": -10, "site": "dao_right", "units": 1e6}]}}, "units"),
+    ({"history": {"previous_injection": [{"day": -10, "site": "dao_right", "units": 3, "colour": 1}]}}, "colour"),
+    ({"followup": {"days": [0, 1e400]}}, "followup.days"),
+])
+def test_nonsense_in_a_scenario_is_refused(data, words):
+    from facesim.errors import InputError
+    from facesim.scenario.case import parse_scenario
+
+    with pytest.raises(InputError, match=__import__("re").escape(words)):
+        parse_scenario(data, "case.toml")

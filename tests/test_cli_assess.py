@@ -93,3 +93,18 @@ def test_bad_history_exits_2(tmp_path):
     h.write_text('[history]\nchewing_side = "both"\n')
     r = run("--rest", DATA / "rest_emotrics.txt", "--smile", DATA / "smile_emotrics.txt", "--history", h)
     assert r.exit_code == 2 and "chewing_side" in r.output
+
+
+def test_any_name_is_written_as_toml_the_planner_reads(tmp_path):
+    """A name with accents and an emoji (the old writer escaped it into TOML nobody could read)."""
+    import tomllib
+
+    out = tmp_path / "p.toml"
+    r = run("--rest", DATA / "rest_emotrics.txt", "--smile", DATA / "smile_emotrics.txt", "--name", "Zoë 😀",
+            "--out", out)
+    assert r.exit_code == 0, r.output
+    data = tomllib.loads(out.read_text(encoding="utf-8"))
+    assert data["patient"]["name"] == "Zoë 😀" and data["history"]["aftercare"] is True
+    from facesim.scenario.case import load_scenario
+
+    assert load_scenario(out).patient.name == "Zoë 😀"

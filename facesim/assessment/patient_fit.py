@@ -21,7 +21,6 @@ see at 1.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -172,40 +171,25 @@ def simulated_landmarks(model: FaceModel, patient: Patient, expression: str,
     return dict(zip(names, pos))
 
 
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(float(value)) if isinstance(value, float) else str(value)
-    if isinstance(value, str):
-        return json.dumps(value)  # a TOML basic string takes JSON's escapes
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {value!r} to TOML")
-
-
 def patient_toml(cal: PatientFit, history: History | None = None, *, sex: str = "female",
                  mesh: str = "builtin", vertices: int = 21000) -> str:
-    """The calibrated patient as a TOML block ([patient], strength, tone, static, [history])."""
+    """The calibrated patient as TOML ([patient], strength, tone, static, [history]), written by tomli-w
+    (any name, e.g. with accents or emoji, reads back)."""
+    import tomli_w
+
     p = cal.patient
-    lines = ["# written by facesim assess: multipliers by muscle id, 1 = population average",
-             "[patient]", f"name = {_toml_value(p.name)}", f"sex = {_toml_value(sex)}",
-             f"mesh = {_toml_value(mesh)}", f"vertices = {int(vertices)}", "", "[patient.strength]"]
-    lines += [f"{k} = {round(v, 4)!r}" for k, v in p.strength.items()]
-    lines += ["", "[patient.tone]"]
-    lines += [f"{k} = {round(v, 4)!r}" for k, v in p.tone.items()]
-    lines += ["", "[patient.static]"]
+    static: dict = {}
     if cal.jaw_shift_mm is not None:
-        lines.append(f"jaw_shift_mm = {_toml_value([round(v, 3) for v in cal.jaw_shift_mm])}  # +x = patient's left")
+        static["jaw_shift_mm"] = [round(float(v), 3) for v in cal.jaw_shift_mm]  # +x = the patient's left
     if cal.jaw_cant_deg is not None:
-        lines.append(f"jaw_cant_deg = {round(cal.jaw_cant_deg, 3)!r}  # + = the patient's left side drops")
+        static["jaw_cant_deg"] = round(float(cal.jaw_cant_deg), 3)  # + = the patient's left side drops
+    doc: dict = {"patient": {"name": p.name, "sex": sex, "mesh": mesh, "vertices": int(vertices),
+                             "strength": {k: round(float(v), 4) for k, v in p.strength.items()},
+                             "tone": {k: round(float(v), 4) for k, v in p.tone.items()}, "static": static}}
     if history is not None:
-        lines += ["", "[history]"]
-        for f in fields(History):
-            if f.name != "previous_injections":
-                lines.append(f"{f.name} = {_toml_value(getattr(history, f.name))}")
-        for inj in history.previous_injections:
-            lines += ["", "[[history.previous_injection]]"]
-            entry = {"day": inj.day, "site": inj.site.name, "units": inj.units, "product": inj.product}
-            lines += [f"{key} = {_toml_value(value)}" for key, value in entry.items()]
-    return "\n".join(lines) + "\n"
+        table = {f.name: getattr(history, f.name) for f in fields(History) if f.name != "previous_injections"}
+        table["previous_injection"] = [{"day": float(i.day), "site": i.site.name, "units": float(i.units),
+                                        "product": i.product} for i in history.previous_injections]
+        doc["history"] = table
+    return ("# written by facesim assess: multipliers by muscle id, 1 = population average; jaw_shift_mm +x = the "
+            "patient's left, jaw_cant_deg + = the patient's left side drops\n" + tomli_w.dumps(doc))

@@ -163,14 +163,20 @@ def parse_scenario(data: dict, source: str = "scenario", allow_high_dose: bool =
     history = history_from(f.history, f"{source}: history")
     warnings: list[str] = []
     shots = list(history.previous_injections)
+    visits: dict[tuple[str, float], list[Shot]] = {}  # (target muscle, day) -> the shots of that visit
     for k, entry in enumerate(f.injection):
         shot = sections.shot(entry, f"{source}: injection[{k}]")
         if shot.site.name is not None:
             target = named_sites()[shot.site.name].muscle_id if shot.site.name in named_sites() else shot.site.name
-            note = check_site_dose(shot, target, allow)
-            if note:
-                warnings.append(note)
+            visits.setdefault((target, shot.day), []).append(shot)
         shots.append(shot)
+    for (target, _), group in visits.items():  # the per-site maximum holds per site and visit, not per entry
+        total = group[0] if len(group) == 1 else dataclasses.replace(
+            group[0], units=sum(x.units_ona for x in group), product="onabotulinumtoxinA",
+            where=f"{group[0].where} (+{len(group) - 1} more entries at that site that day)")
+        note = check_site_dose(total, target, allow)
+        if note:
+            warnings.append(note)
     days, expressions = sections.followup(f.followup, f"{source}: followup")
     return Scenario(
         source=source,

@@ -13,11 +13,23 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from facesim.datafiles.base import Flag, Frozen, NonNegative, Number, Positive
+from facesim.datafiles.base import Flag, Frozen, NonNegative, Number, Positive, bounded
 from facesim.datafiles.load import validate
 from facesim.errors import InputError
 
-Vector = tuple[Number, Number, Number]
+#: Input limits of a scenario or patient file (README, input limits): beyond them a file is refused.
+LIMITS = {"strength": 10.0, "tone": 50.0, "offset_mm": 100.0, "units": 100.0, "volume_ml": 10.0, "lift_mm": 10.0,
+          "day": 730.0, "entries": 20}
+Mm = Annotated[Number, bounded(-LIMITS["offset_mm"], LIMITS["offset_mm"], strict=False)]
+Vector = tuple[Mm, Mm, Mm]
+Units = Annotated[Number, bounded(0.0, LIMITS["units"])]
+Volume = Annotated[Number, bounded(0.0, LIMITS["volume_ml"])]
+Day = Annotated[Number, bounded(-LIMITS["day"], LIMITS["day"], strict=False)]
+
+
+def _entries(kind):
+    """At most LIMITS["entries"] entries of a list table."""
+    return Annotated[tuple[kind, ...], Field(max_length=int(LIMITS["entries"]))]
 Side = Literal["left", "right"]
 SideChoice = Literal["none", "left", "right"]
 
@@ -37,7 +49,7 @@ def _from_day_0(day: float) -> float:
 
 
 #: A treatment day: day 0 (the first treatment) or later, days.
-TreatmentDay = Annotated[Number, AfterValidator(_from_day_0)]
+TreatmentDay = Annotated[Day, AfterValidator(_from_day_0)]
 
 
 def _one_of(entry, keys: tuple[str, ...], what: str) -> None:
@@ -49,9 +61,9 @@ def _one_of(entry, keys: tuple[str, ...], what: str) -> None:
 class PreviousInjectionEntry(Frozen):
     """``[[history.previous_injection]]``: a toxin injection before day 0."""
 
-    day: Annotated[Number, Field(le=0.0)]
+    day: Annotated[Day, Field(le=0.0)]
     site: str
-    units: Positive
+    units: Units
     product: str = "onabotulinumtoxinA"
 
 
@@ -71,7 +83,7 @@ class HistoryTable(Frozen):
     goal: Literal["natural_balance", "change_of_form"] = "natural_balance"
     aftercare: Flag = True
     rest_droop_unexamined: Flag = False
-    previous_injection: tuple[PreviousInjectionEntry, ...] = ()
+    previous_injection: _entries(PreviousInjectionEntry) = ()
 
 
 class StaticTable(Frozen):
@@ -89,8 +101,9 @@ class PatientTable(Frozen):
     sex: Literal["female", "male"] = "female"
     mesh: str = "builtin"
     vertices: Annotated[int, Field(ge=200)] | None = None
-    strength: dict[str, NonNegative] = Field(default_factory=dict)
-    tone: dict[str, NonNegative] = Field(default_factory=dict)
+    strength: dict[str, Annotated[NonNegative, bounded(0.0, LIMITS["strength"], strict=False)]] = Field(
+        default_factory=dict)
+    tone: dict[str, Annotated[NonNegative, bounded(0.0, LIMITS["tone"], strict=False)]] = Field(default_factory=dict)
     static: StaticTable = StaticTable()
 
 
@@ -103,10 +116,10 @@ class InjectionEntry(Frozen):
     offset_mm: Vector | None = None
     point_mm: Vector | None = None
     target: str | None = None
-    units: Positive
+    units: Units
     product: str = "onabotulinumtoxinA"
     dilution_ml_per_100u: Positive | None = None
-    volume_ml: Positive | None = None
+    volume_ml: Volume | None = None
     depth: Literal["superficial", "deep"] | None = None
     day: TreatmentDay = 0.0
 
@@ -130,7 +143,7 @@ class FillerEntry(Frozen):
     site: str | None = None
     point_mm: Vector | None = None
     offset_mm: Vector = (0.0, 0.0, 0.0)
-    volume_ml: Positive
+    volume_ml: Volume
     product_class: str = "mid"
     day: TreatmentDay = 0.0
     depth_mm: NonNegative | None = None
@@ -168,14 +181,15 @@ class LiftEntry(Frozen):
     """``[[corner_lift]]``: corner-lift surgery."""
 
     side: Side
-    lift_mm: Positive
+    lift_mm: Annotated[Number, bounded(0.0, LIMITS["lift_mm"])]
     day: TreatmentDay = 0.0
 
 
 class FollowupTable(Frozen):
     """``[followup]``: the days and expressions reported."""
 
-    days: Annotated[tuple[Number, ...], Field(min_length=1)] | None = None
+    days: Annotated[tuple[Annotated[Number, bounded(0.0, LIMITS["day"], strict=False)], ...],
+                    Field(min_length=1, max_length=400)] | None = None
     expressions: Annotated[tuple[str, ...], Field(min_length=1)] | None = None
 
 
@@ -193,11 +207,18 @@ class ScenarioFile(Frozen):
     allow_high_dose: Flag = False
     patient: PatientTable = PatientTable()
     history: HistoryTable = HistoryTable()
-    injection: tuple[InjectionEntry, ...] = ()
-    filler: tuple[FillerEntry, ...] = ()
-    exercise: tuple[ExerciseEntry, ...] = ()
-    habit_correction: tuple[HabitEntry, ...] = ()
-    corner_lift: tuple[LiftEntry, ...] = ()
+    injection: _entries(InjectionEntry) = ()
+    filler: _entries(FillerEntry) = ()
+    exercise: _entries(ExerciseEntry) = ()
+    habit_correction: _entries(HabitEntry) = ()
+    corner_lift: Annotated[tuple[LiftEntry, ...], Field(max_length=2)] = ()
+
+    @model_validator(mode="after")
+    def _one_lift_per_side(self):
+        sides = [lift.side for lift in self.corner_lift]
+        if len(set(sides)) != len(sides):
+            raise ValueError("one corner_lift per side (a second lift on the same corner is not modelled)")
+        return self
     followup: FollowupTable = FollowupTable()
     outputs: OutputsTable = OutputsTable()
 
