@@ -20,7 +20,6 @@ except ImportError:  # pragma: no cover - older typer on click
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 BAD_INPUT = 2
-INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 SAFETY_REFUSAL = SafetyRefusal.exit_code  # 3: refused for the patient's safety (refer first)
 
 
@@ -38,18 +37,24 @@ def usage_error_line(exc: ClickException) -> str:
     return line
 
 
-def interrupted() -> int:
-    """Ctrl-C: one line, exit code 130 (outputs are written whole or not at all, so nothing half-written)."""
-    typer.echo("facesim: interrupted; nothing written", err=True)
-    return INTERRUPTED
-
-
 class Terminated(BaseException):
     """SIGTERM, raised in the main thread so that staged outputs are cleaned up as after Ctrl-C."""
 
 
-def _terminate(signum, frame):
-    raise Terminated()
+#: The signals received during this run (a compiled loop may wrap the raised exception in a SystemError).
+_RECEIVED: list[int] = []
+
+
+def _on_signal(signum, frame):
+    _RECEIVED.append(signum)
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def _stopped(signum: int) -> int:
+    """One line for a run stopped by a signal; the exit code a shell reports (128 + the signal)."""
+    word = "terminated" if signum == signal.SIGTERM else "interrupted"
+    typer.echo(f"facesim: {word}; nothing written", err=True)
+    return 128 + signum
 
 
 def run_reporting_errors(call) -> int:
@@ -61,12 +66,14 @@ def run_reporting_errors(call) -> int:
     import threading
 
     main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminate) if main else None
+    _RECEIVED.clear()
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)} if main else {}
     try:
         code = call()
+        if _RECEIVED:  # typer turns Ctrl-C into a quiet exit 130
+            return _stopped(_RECEIVED[-1])
     except Terminated:
-        typer.echo("facesim: terminated; nothing written", err=True)
-        return 128 + signal.SIGTERM
+        return _stopped(signal.SIGTERM)
     except NoArgsIsHelpError as exc:
         exc.show()
         return exc.exit_code
@@ -80,10 +87,10 @@ def run_reporting_errors(call) -> int:
         typer.echo(error_line(str(exc)), err=True)
         return BAD_INPUT
     except (KeyboardInterrupt, typer.Abort):
-        return interrupted()
-    except SystemError as exc:  # Ctrl-C landing inside compiled code arrives wrapped
-        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
-            return interrupted()
+        return _stopped(signal.SIGINT)
+    except SystemError:  # a signal landing inside compiled code arrives wrapped
+        if _RECEIVED:
+            return _stopped(_RECEIVED[-1])
         raise
     except MemoryError:
         typer.echo(error_line("not enough memory for this request; use fewer --samples or --vertices, or a "
@@ -94,6 +101,6 @@ def run_reporting_errors(call) -> int:
         typer.echo(error_line(f"{where}{exc.strerror or exc}; give a valid path"), err=True)
         return BAD_INPUT
     finally:
-        if main:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return code if isinstance(code, int) else 0

@@ -157,7 +157,7 @@ def check_plausible(points: dict[str, np.ndarray], source: str) -> None:
     within IPD_RANGE_MM, finite points within 200 mm, the mouth below the eyes, each corner on its side."""
     if not all(np.all(np.isfinite(p)) for p in points.values()):
         raise InputError(f"{source}: a landmark is not a finite number; check the file")
-    ipd = float(points["pupil_left"][0] - points["pupil_right"][0])
+    ipd = float(np.linalg.norm(points["pupil_left"][:2] - points["pupil_right"][:2]))  # as LandmarkSet.ipd_mm
     lo, hi = IPD_RANGE_MM
     if not lo <= ipd <= hi:
         raise InputError(f"{source}: the scale gives an inter-pupillary distance of {ipd:.3g} mm (an adult's is "

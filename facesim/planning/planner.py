@@ -50,6 +50,11 @@ MIN_STEP_U = 0.1
 MAX_SAMPLES = 5000
 
 
+def _whole(value) -> bool:
+    """A whole number (int, not bool)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True, kw_only=True)
 class PlannerSettings:
     """Search space and targets; :meth:`default` reads them from the data files, with sources:
@@ -111,8 +116,9 @@ class PlannerSettings:
             (self.max_site_u is None or 0 < self.max_site_u <= 100.0, "max_site_u (--max-site-units)",
              "use a per-site maximum from 0 to 100 U"),
             (1 <= self.max_sites <= 2, "max_sites", "use 1 or 2 sites per plan (1-2 lower-face zones per session)"),
-            (1 <= self.samples <= MAX_SAMPLES, "samples (--samples)", f"use 1 to {MAX_SAMPLES:,} samples"),
-            (0 <= self.seed < 2**32, "seed (--seed)", "use a whole number from 0 to 4294967295"),
+            (_whole(self.samples) and 1 <= self.samples <= MAX_SAMPLES, "samples (--samples)",
+             f"use 1 to {MAX_SAMPLES:,} samples"),
+            (_whole(self.seed) and 0 <= self.seed < 2**32, "seed (--seed)", "use a whole number from 0 to 4294967295"),
             (0 < self.probability <= 1, "probability", "use a fraction in (0, 1]"),
         ]
         for ok, name, fix in checks:

@@ -19,7 +19,7 @@ from facesim.errors import InputError
 
 #: Input limits of a scenario or patient file (README, input limits): beyond them a file is refused.
 LIMITS = {"strength": 10.0, "tone": 50.0, "offset_mm": 100.0, "units": 100.0, "volume_ml": 10.0, "lift_mm": 10.0,
-          "day": 730.0, "entries": 20}
+          "droop_mm": 15.0, "cant_deg": 20.0, "day": 730.0, "entries": 20}
 Mm = Annotated[Number, bounded(-LIMITS["offset_mm"], LIMITS["offset_mm"], strict=False)]
 Vector = tuple[Mm, Mm, Mm]
 Units = Annotated[Number, bounded(0.0, LIMITS["units"])]
@@ -90,8 +90,9 @@ class StaticTable(Frozen):
     """``[patient.static]``: offsets that are not muscle."""
 
     jaw_shift_mm: Vector = (0.0, 0.0, 0.0)
-    jaw_cant_deg: Number = 0.0
-    corner_droop_mm: dict[Side, NonNegative] = Field(default_factory=dict)
+    jaw_cant_deg: Annotated[Number, bounded(-LIMITS["cant_deg"], LIMITS["cant_deg"], strict=False)] = 0.0
+    corner_droop_mm: dict[Side, Annotated[NonNegative, bounded(0.0, LIMITS["droop_mm"], strict=False)]] = Field(
+        default_factory=dict)
 
 
 class PatientTable(Frozen):
