@@ -92,7 +92,8 @@ def test_wrong_units_and_keep_range_are_explained(scan):
     base = ["mesh", "check", str(d / "scan.ply"), "--landmarks", str(d / "scan.json")]
     assert "keeps no face" in one_line_error(runner.invoke(app, base + ["--keep-vertices", "5000000:5000001"]))
     assert "START:STOP" in one_line_error(runner.invoke(app, base + ["--keep-vertices", "abc"]))
-    assert "units: m " in runner.invoke(app, base + ["--units", "m"]).output  # told units are taken as given
+    wrong = runner.invoke(app, base + ["--units", "m"])  # a face in mm read as metres: pupils 60 m apart
+    assert wrong.exit_code == 2 and "--units m" in one_line_error(wrong) and "45-80 mm" in wrong.output
 
 
 @pytest.mark.skipif(not (ICT / "generic_neutral_mesh.obj").is_file(), reason="no ../shared/ict-facekit")

@@ -28,6 +28,7 @@ import numpy as np
 
 from facesim.assessment.landmark_formats import RawLandmarks, read_landmarks_raw
 from facesim.errors import InputError
+from facesim.face.frame import IPD_RANGE_MM
 from facesim.metrics import METRIC_LANDMARKS
 
 DEFAULT_IRIS_MM = 11.77  # Emotrics' default visible iris diameter (mm)
@@ -146,10 +147,6 @@ def to_landmark_set(raw: RawLandmarks, scale: Scale = Scale()) -> LandmarkSet:
         )
     check_plausible(points, raw.source)
     return LandmarkSet(points, dims=raw.dims, mm_per_unit=k, ibug=ibug, source=raw.source)
-
-
-#: Plausible adult inter-pupillary distances, mm (README, input limits).
-IPD_RANGE_MM = (45.0, 80.0)
 
 
 def check_plausible(points: dict[str, np.ndarray], source: str) -> None:

@@ -30,6 +30,8 @@ POSE_LANDMARKS = (
     "cheilion_left", "cheilion_right", "labiale_superius", "labiale_inferius", "stomion",
     "pogonion", "menton",
 )
+#: Plausible adult inter-pupillary distances, mm (README, input limits): landmark files and imported meshes.
+IPD_RANGE_MM = (45.0, 80.0)
 POSE_RMS_LIMIT = 0.25  # fit residual (RMS over the IPD) above which the landmarks do not look like a face
 
 

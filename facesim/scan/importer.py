@@ -19,7 +19,7 @@ import numpy as np
 
 from facesim.anatomy.muscles import Anatomy
 from facesim.errors import InputError
-from facesim.face.frame import UNITS_MM, Pose, detect_units, fit_pose
+from facesim.face.frame import IPD_RANGE_MM, UNITS_MM, Pose, detect_units, fit_pose
 from facesim.face.mesh import Face
 from facesim.geometry.repair import check_mesh
 from facesim.scan.cleanup import Marks, clean_scan, decimate_scan, outward_winding
@@ -63,6 +63,10 @@ def _into_frame(vertices: np.ndarray, landmarks: dict[str, int], units: str, rep
     scale = UNITS_MM[report.units]
     report.mm_per_unit = scale
     report.ipd_mm = float(np.linalg.norm(points["pupil_left"] - points["pupil_right"]) * scale)
+    lo, hi = IPD_RANGE_MM
+    if not lo <= report.ipd_mm <= hi:
+        raise InputError(f"--units {report.units}: the pupils are then {report.ipd_mm:.3g} mm apart (an adult's are "
+                         f"{lo:g}-{hi:g} mm); give the mesh's real units (--units auto detects them)")
     pose = fit_pose(points, scale)
     report.pose_rms_mm = pose.rms_mm
     report.rotation_deg = float(np.degrees(np.arccos(np.clip((np.trace(pose.rotation) - 1) / 2, -1, 1))))
