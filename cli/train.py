@@ -14,9 +14,12 @@ from .console import escape, streams
 from .options import VerticesOverride
 
 T = TypeVar("T")
-GENERATED_NAMES = ("generated: random-<seed>, muscular-<seed>, skeletal-<seed>, habit-<seed>, neurogenic-<seed>, "
-                   "balanced-<seed>")
+GENERATED_NAMES = ("generated: random-<seed> (any kind), practice-<n>; by kind (the kind is then known): "
+                   "muscular-<seed>, skeletal-<seed>, habit-<seed>, neurogenic-<seed>, balanced-<seed>")
 PICTURES = ("case.png", "compare.png")
+CASE_HELP = ("A case by its neutral name: case-<n> (bundled, see --list), random-<seed> or practice-<n>; or, for a "
+             "trainer, a bundled file stem or its letter (b, c1), or <kind>-<seed> with kind muscular, skeletal, habit, "
+             "neurogenic or balanced. The real name is shown after the answer.")
 SITE_HELP = ("a named site (dao_right), a shifted site (dao_right shift -10,0,0 = 10 mm medial), "
              "a landmark + offset (cheilion_right 4.3,-25,0) or a point (point -31.3,-45,0); empty when done")
 
@@ -83,9 +86,7 @@ def _choose_case(case: str | None, random_: bool, seed: int):
 
 
 def train(
-    case: Annotated[str | None, typer.Option(help="A bundled case (a file stem in scenarios/, or its letter: b, c1), "
-                                                  "random-<seed>, or <kind>-<seed> with kind muscular, skeletal, "
-                                                  "habit, neurogenic or balanced.")] = None,
+    case: Annotated[str | None, typer.Option(help=CASE_HELP)] = None,
     random_: Annotated[bool, typer.Option("--random", help="A generated case of a kind drawn from --seed "
                                                            "(the default when --case is not given).")] = False,
     seed: Annotated[int, typer.Option(help="Seed of the generated case and of the uncertainty samples.")] = 0,
@@ -103,9 +104,9 @@ def train(
                                                         "always appended to).")] = False,
     samples: Annotated[int | None, typer.Option(min=1, help="Uncertainty samples (default 200).")] = None,
     vertices: VerticesOverride = None,
-    list_cases: Annotated[bool, typer.Option("--list", help="List the bundled cases and exit.")] = False,
+    list_cases: Annotated[bool, typer.Option("--list", help="List the bundled cases (neutral names) and exit.")] = False,
 ) -> None:
-    """Practise on a case: see the patient, answer the cause and a plan, get a score (0-100) and feedback against the reference conservative plan. Injecting a neurogenic case, or above a per-site maximum, scores 0.
+    """Practise on a case: see the patient, answer the cause and a plan, get a score (0-100) and feedback against the reference conservative plan. Every path but refer and orthodontic is simulated. Injecting a neurogenic case, or above a per-site maximum, scores 0; the wrong side, a certain complication or toxin for a habit, a jaw or a droop scores low.
 
     \b
     Answer file (TOML, or JSON with the same keys):
@@ -115,6 +116,7 @@ def train(
       [[injection]]        # as in a scenario: site | landmark + offset_mm | point_mm; units; product
       site = "dao_right"   # optional: shift_mm = [lateral, superior, anterior]; target = muscle id
       units = 2.5
+      # plan = "lift": [[corner_lift]] side, lift_mm; plan = "filler": [[filler]] site, offset_mm, volume_ml
     """
     from facesim.outputs import write_json
     from facesim.planning.planner import PlannerSettings
@@ -128,7 +130,7 @@ def train(
     chosen, given, targets = _prepare(case, random_, seed, answer, pictures, out, force, log)
     with io.info.status("building the face and its response basis..."):
         model = build_model(chosen.scenario, vertices)
-    print_case(io.data, chosen.name, case_view(model, chosen))
+    print_case(io.data, case_view(model, chosen))
     if "case.png" in targets:
         _picture(io, "case (rest, smile)", _case_picture, model, chosen, targets["case.png"])
     with io.info.status("searching the reference conservative plan..."):
@@ -155,7 +157,7 @@ def _prepare(case, random_, seed, answer, pictures, out, force, log):
 
     chosen = _choose_case(case, random_, seed)
     show_pictures = pictures if pictures is not None else answer is None
-    folder = out if out is not None else Path("facesim-out") / "train" / chosen.name
+    folder = out if out is not None else Path("facesim-out") / "train" / (chosen.label or chosen.name)
     names = (["result.json"] if out is not None else []) + (list(PICTURES) if show_pictures else [])
     targets = dict(zip(names, check_outputs((folder / n for n in names), force)))
     if log is not None:
@@ -175,17 +177,17 @@ def _append_to_log(log: Path, result, seed: int | None) -> dict:
 
 
 def print_case_names(console) -> None:
-    """The bundled cases, one a line, then the generated kinds."""
-    from facesim.training.cases import bundled_names
+    """The bundled cases by their neutral names, one a line, then the generated kinds."""
+    from facesim.training.cases import case_labels
 
-    for name in bundled_names():
+    for name in case_labels():
         console.print(name)
     console.print(GENERATED_NAMES)
 
 
-def print_case(console, name: str, view) -> None:
-    """What the trainee sees of the case: its name and sex, the history in words, the corner measurements."""
-    console.print(f"[bold]Case {escape(name)}[/bold] ({escape(view.sex)})")
+def print_case(console, view) -> None:
+    """What the trainee sees of the case: its neutral name and sex, the history in words, the corner measurements."""
+    console.print(f"[bold]Case: {escape(view.name)}[/bold] ({escape(view.sex)})")
     for line in view.history:
         console.print(f"  history: {escape(line)}")
     for line in view.lines():

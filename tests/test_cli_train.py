@@ -64,7 +64,19 @@ def test_same_seed_same_case_and_score(tmp_path):
     runs = [runner.invoke(app, ["train", "--random", "--seed", "11", *FAST, "--answer", str(answer)])
             for _ in range(2)]
     assert all(r.exit_code == 0 for r in runs), runs[0].output
-    assert runs[0].output == runs[1].output and "Case random-11" in runs[0].output
+    assert runs[0].output == runs[1].output and "Case: random-11" in runs[0].output
+
+
+def test_the_case_name_shown_is_neutral_until_the_feedback(tmp_path):
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps({"cause": "muscular", "injection": [{"site": "dao_right", "units": 3.0}]}))
+    result = runner.invoke(app, ["train", "--case", "j", *FAST, "--answer", str(answer)])
+    assert result.exit_code == 0, result.output
+    before, _, after = result.stdout.partition("Score ")
+    assert "Case: case-12" in before and "j_plan_overtoned_right_dao" not in before and "DAO" not in before
+    assert "This was case-12: the bundled scenario j_plan_overtoned_right_dao" in after.replace("\n", " ")
+    listed = runner.invoke(app, ["train", "--list"])
+    assert listed.exit_code == 0 and "case-12" in listed.stdout and "overtoned" not in listed.stdout
 
 
 def test_bad_options_are_one_line_errors(tmp_path):

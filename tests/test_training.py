@@ -1,12 +1,13 @@
 """Training mode (issue 7): cases, answers, scoring and feedback, the session log."""
 
 import json
+import re
 
 import pytest
 
 from facesim.errors import InputError
 from facesim.planning.planner import PlannerSettings
-from facesim.training.session import add_attempt, attempt_record, case_view, load_log, summarise
+from facesim.training.session import CaseView, add_attempt, attempt_record, case_view, load_log, summarise
 from facesim.training.answer import load_answer, parse_answer, parse_site_text
 from facesim.training.cases import (
     KINDS,
@@ -14,7 +15,9 @@ from facesim.training.cases import (
     find_case,
     generated_case,
     random_case,
+    reveal_words,
 )
+from facesim.training.treatments import path_treatment
 from facesim.training.score import CaseEvaluator
 from facesim.assessment.triage import REFERRAL
 
@@ -103,7 +106,8 @@ def test_a_dose_above_the_per_site_maximum_scores_zero(dao):
 def test_skeletal_case_wants_orthodontics_not_toxin(coarse_model):
     ev = CaseEvaluator(coarse_model, find_case("d"), SETTINGS)
     assert ev.reference.plan == "orthodontic"
-    assert ev.score(answer("skeletal", "orthodontic")).score == 100
+    ortho = ev.score(answer("skeletal", "orthodontic"))
+    assert ortho.score == 100 and any("'orthodontic' is not simulated here" in line for line in ortho.feedback)
     toxin = ev.score(answer("skeletal", site="dao_right", units=3.0))
     assert toxin.score < 50 and any("not the first step" in line for line in toxin.feedback)
 
@@ -147,6 +151,48 @@ def test_case_view_shows_measurements_not_the_cause(coarse_model):
     assert abs(view.metrics["chin_deviation_mm"]) > 1.0 and abs(view.metrics["jaw_cant_deg"]) > 2.0
     text = " ".join(view.lines() + list(view.history)).lower()
     assert "skeletal" not in text and "orthodontic treatment" in text
+    assert view.name == "case-5"  # the neutral label, not d_skeletal_jaw_shift
+
+
+def test_case_view_words_fit_level_and_uneven_corners():
+    m = dict(rest_height_deviation_mm=0.0, rest_lower_lip_deviation_mm=0.0, smile_height_deviation_mm=-3.4,
+             excursion_left_mm=9.0, excursion_right_mm=5.2, chin_deviation_mm=0.0, jaw_cant_deg=0.0)
+    rest, smile, jaw = CaseView("case-7", "female", (), m).lines()
+    assert rest == "At rest: the corners are level; lower lip level."
+    assert smile.startswith("In a smile: the right corner sits 3.4 mm higher") and "even" not in smile
+    assert jaw == "Chin (menton) on the facial midline; jaw line level."
+
+
+def test_neutral_labels_name_the_case_back_and_tell_nothing():
+    words = ("muscular", "skeletal", "habit", "neurogenic", "balanced", "dao", "lift", "filler", "wait", "injection")
+    for name in bundled_names():
+        case = find_case(name)
+        assert re.fullmatch(r"case-\d+", case.label) and find_case(case.label).name == name
+        assert case.label in reveal_words(case) and name in reveal_words(case)
+    for kind in KINDS:
+        case = generated_case(kind, 3)
+        assert case.label.startswith("practice-") and not any(w in case.label for w in words)
+        assert find_case(case.label).scenario == case.scenario and f"{kind}-3" in reveal_words(case)
+    assert random_case(4).label == "random-4"
+    with pytest.raises(InputError, match="case-1 to case-"):
+        find_case("case-99")
+
+
+def test_non_toxin_paths_become_treatments_that_fit_the_case():
+    weak = find_case("i")  # right smile muscles at 70 %
+    ex = path_treatment(weak, answer("muscular", "re-education"), 0.0)
+    assert ex.exercises and set(ex.exercises[0].muscle_ids) == set(weak.truth.under_pulling)
+    assert "zygomaticus_major_right" in ex.words and "90" in ex.words
+    habit = path_treatment(find_case("c1"), answer("habit", "habit correction"), 0.0)
+    assert {h.muscle_ids[0] for h in habit.habit_corrections} == set(find_case("c1").truth.over_pulling)
+    dao = find_case("j")
+    assert path_treatment(dao, answer("habit", "habit correction"), 5.0).empty
+    assert "no habit in the history" in path_treatment(dao, answer("habit", "habit correction"), 5.0).words
+    lift = path_treatment(dao, answer("tissue", "lift"), 5.6)  # the left corner 5.6 mm higher: lift the right
+    assert lift.corner_lifts[0].side == "right" and lift.corner_lifts[0].lift_mm == 5.5
+    filler = path_treatment(dao, answer("tissue", "filler"), -2.0)  # the right corner higher: fill the left
+    assert filler.fillers[0].site == "cheilion_left" and "below the left corner" in filler.words
+    assert path_treatment(dao, answer("tissue", "lift"), 0.1).empty  # nothing lower: nothing to lift
 
 
 def test_answer_files_toml_and_json(tmp_path):

@@ -297,11 +297,36 @@ class Generate(Sourced):
     balanced_strength: Range
 
 
+class Caps(Sourced):
+    """``[caps]``: the most an answer scores (points of 100) when it breaks a decision gate."""
+
+    wrong_side: NonNegative
+    made_worse: NonNegative
+    worse_margin_mm: NonNegative
+    certain_complication: NonNegative
+    certain_probability: Fraction
+    toxin_not_indicated: NonNegative
+    elevator_first: NonNegative
+    wrong_path: NonNegative
+    wrong_diagnosis: NonNegative
+
+
+class TreatmentDefaults(Sourced):
+    """``[treatment]``: a non-toxin answer's defaults (mL, mm, days, a fraction)."""
+
+    filler_ml: Positive
+    lift_step_mm: Positive
+    exercise_days: Positive
+    exercise_adherence: Fraction
+
+
 class TrainingFile(DataFile):
     """facesim/data/training.toml."""
 
     KIND = "training"
     score: ScoreWeights
+    caps: Caps
+    treatment: TreatmentDefaults
     feedback: Feedback
     paths: Table[str, str]
     generate: Generate

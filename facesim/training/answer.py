@@ -8,6 +8,15 @@ Answer file format (TOML; JSON with the same keys works too)::
                              # there are [[injection]] entries, else required)
     product = "onabotulinumtoxinA"   # default product of the entries (optional)
 
+    [[filler]]               # with plan = "filler" (optional; default: training.toml [treatment]):
+    site = "cheilion_right"  #   as a scenario's [[filler]]: site + offset_mm, volume_ml, product_class
+    offset_mm = [0.0, -5.0, 0.0]
+    volume_ml = 0.8
+
+    [[corner_lift]]          # with plan = "lift" (optional; default: the lower corner by the rest
+    side = "right"           #   height difference): as a scenario's [[corner_lift]]
+    lift_mm = 3.0
+
     [[injection]]            # as a scenario's [[injection]] (scenarios/README-example.toml):
     site = "dao_right"       #   site, or landmark + offset_mm, or point_mm; units; product;
     units = 2.5              #   dilution_ml_per_100u or volume_ml; depth; day
@@ -17,12 +26,13 @@ Answer file format (TOML; JSON with the same keys works too)::
 
 The entries go through the scenario parser (``facesim.scenario.case.parse_scenario``),
 so messages name the entry, the key and the fix. Doses above a site's maximum are
-accepted here on purpose: the scoring turns them into a safety failure.
+accepted here on purpose: the scoring turns them into a safety failure. Every path but
+``refer`` and ``orthodontic`` is simulated (facesim.training.treatments).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -34,7 +44,6 @@ from facesim.scenario.names import prefixed
 from facesim.scenario.case import parse_scenario
 from facesim.treatment.shot import Shot
 from facesim.training.cases import cause_name
-
 
 
 def paths() -> tuple[str, ...]:
@@ -58,11 +67,14 @@ def path_name(text: str) -> str:
 
 @dataclass(frozen=True)
 class Answer:
-    """A trainee's answer: ``cause`` (in training_cases.CAUSES), ``plan`` (a path) and the shots."""
+    """A trainee's answer: ``cause`` (in training_cases.CAUSES), ``plan`` (a path), the shots, and the
+    answer's own filler (FillerInjection) or corner lift (CornerLift) entries, if it gave any."""
 
     cause: str
     plan: str
     shots: tuple[Shot, ...] = ()
+    fillers: tuple = ()
+    lifts: tuple = ()
 
     def describe(self) -> str:
         if self.plan != "inject":
@@ -70,7 +82,8 @@ class Answer:
         return "; ".join(f"{s.site.describe()}: {s.units:g} {s.product}" for s in self.shots)
 
     def as_dict(self) -> dict:
-        return {"cause": self.cause, "plan": self.plan, "injection": [shot_entry(s) for s in self.shots]}
+        return {"cause": self.cause, "plan": self.plan, "injection": [shot_entry(s) for s in self.shots],
+                "filler": [asdict(f) for f in self.fillers], "corner_lift": [asdict(c) for c in self.lifts]}
 
 
 def shot_entry(s: Shot) -> dict:
@@ -107,6 +120,8 @@ class AnswerFile(Frozen):
     plan: str | None = None
     product: str | None = None
     injection: tuple[dict, ...] = ()
+    filler: tuple[dict, ...] = ()
+    corner_lift: tuple[dict, ...] = ()
     note: str = ""
 
 
@@ -127,7 +142,11 @@ def parse_answer(data: dict, source: str = "answer") -> Answer:
     if plan != "inject" and shots:
         raise InputError(f"{source}: plan = {plan!r} takes no [[injection]] entries; remove them or use "
                          "plan = \"inject\"")
-    return Answer(cause, plan, shots)
+    for key, path in (("filler", "filler"), ("corner_lift", "lift")):
+        if getattr(f, key) and plan != path:
+            raise InputError(f"{source}: [[{key}]] entries go with plan = \"{path}\"; remove them or change the plan")
+    extra = parse_scenario({"filler": list(f.filler), "corner_lift": list(f.corner_lift)}, source)
+    return Answer(cause, plan, shots, extra.fillers, extra.corner_lifts)
 
 
 def load_answer(path: Path | str) -> Answer:

@@ -9,6 +9,11 @@ Generated cases come in five kinds (``KINDS``); the ranges are in
 ``facesim/data/training.toml`` ``[generate]``. The same name always gives the
 same case: ``random-7`` draws its kind and patient from seed 7,
 ``muscular-7`` draws a muscular patient from seed 7.
+
+What the trainee is shown is a neutral label (:attr:`TrainingCase.label`): ``case-3``
+for the third bundled scenario, ``random-7``, ``practice-<n>`` for a generated case of a
+chosen kind; every label works as a case name too. The real name (the scenario's file
+stem, which tells the cause) comes back only in the feedback (:func:`reveal_words`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from facesim.assessment.triage import CAUSE_WORDS
 from facesim.datafiles import bundled
 from facesim.errors import InputError
 from facesim.scenario.history import History
@@ -36,6 +42,11 @@ CAUSE_ALIASES = {
     "previous injection": "iatrogenic", "previous toxin": "iatrogenic",
     "droop": "tissue", "laxity": "tissue", "balanced": "none", "nothing": "none",
 }
+
+
+def cause_words(cause: str) -> str:
+    """A cause type in words (triage's words, plus a tissue droop and nothing)."""
+    return {**CAUSE_WORDS, "tissue": "tissue droop (not muscle)", "none": "none (already balanced)"}.get(cause, cause)
 
 
 def cause_name(text: str) -> str:
@@ -66,11 +77,12 @@ class Truth:
 class TrainingCase:
     """One practice case: an untreated patient and the hidden truth.
 
-    name : str, ``b_overtoned_dao_rest`` or ``random-7`` / ``muscular-7``
+    name : str, ``b_overtoned_dao_rest`` or ``random-7`` / ``muscular-7`` (tells the cause: shown after the answer)
     kind : str, ``bundled`` or one of KINDS
     scenario : Scenario, the patient and history, no planned treatment
     truth : Truth
     seed : int or None (generated cases)
+    label : str, the neutral name shown to the trainee (``case-3``, ``random-7``, ``practice-36``)
     """
 
     name: str
@@ -78,6 +90,7 @@ class TrainingCase:
     scenario: Scenario
     truth: Truth
     seed: int | None = None
+    label: str = ""
 
 
 def truth_of(scenario: Scenario) -> Truth:
@@ -123,7 +136,8 @@ def bundled_case(name: str) -> TrainingCase:
         fix = f"did you mean '{hint[0]}'?" if hint else f"use one of {', '.join(names)} or random-<seed>"
         raise InputError(f"--case {name!r}: no such case; {fix}")
     scenario = untreated(load_scenario(SCENARIOS_DIR / f"{matches[0]}.toml", allow_high_dose=True))
-    return TrainingCase(matches[0], "bundled", scenario, truth_of(scenario))
+    label = f"case-{names.index(matches[0]) + 1}"
+    return TrainingCase(matches[0], "bundled", scenario, truth_of(scenario), label=label)
 
 
 def _uniform(rng: np.random.Generator, key: str) -> float:
@@ -183,23 +197,45 @@ def generated_case(kind: str, seed: int) -> TrainingCase:
     truth = truth_of(scenario)
     if kind == "balanced":
         truth = Truth("none")
-    return TrainingCase(name, kind, scenario, truth, int(seed))
+    label = f"practice-{int(seed) * len(KINDS) + KINDS.index(kind)}"
+    return TrainingCase(name, kind, scenario, truth, int(seed), label)
 
 
 def random_case(seed: int) -> TrainingCase:
     """A case of a kind drawn from ``seed``, named ``random-<seed>`` (the name does not tell the kind)."""
     kind = KINDS[int(np.random.default_rng(int(seed)).integers(len(KINDS)))]
-    return dataclasses.replace(generated_case(kind, seed), name=f"random-{seed}")
+    return dataclasses.replace(generated_case(kind, seed), name=f"random-{seed}", label=f"random-{seed}")
 
 
 def find_case(name: str) -> TrainingCase:
-    """A case by name: a bundled scenario (``b_overtoned_dao_rest``, ``b``), ``random-<seed>`` or ``<kind>-<seed>``."""
-    m = re.fullmatch(r"([a-z]+)-(\d+)", name)
+    """A case by name: a neutral label (``case-3``, ``random-<seed>``, ``practice-<n>``), a bundled scenario
+    (``b_overtoned_dao_rest``, ``b``) or ``<kind>-<seed>``."""
+    m = re.fullmatch(r"([a-z]+)[- ]?(\d+)", name.strip().lower())
     if m and m.group(1) == "random":
         return random_case(int(m.group(2)))
+    if m and m.group(1) == "practice":
+        n = int(m.group(2))
+        return generated_case(KINDS[n % len(KINDS)], n // len(KINDS))
+    if m and m.group(1) == "case":
+        names = bundled_names()
+        if not 1 <= int(m.group(2)) <= len(names):
+            raise InputError(f"--case {name!r}: no such case; the bundled cases are case-1 to case-{len(names)}")
+        return bundled_case(names[int(m.group(2)) - 1])
     if m and m.group(1) in KINDS:
         return generated_case(m.group(1), int(m.group(2)))
     return bundled_case(name)
+
+
+def case_labels() -> list[str]:
+    """The neutral labels of the bundled cases (``case-1`` ...), in the order of :func:`bundled_names`."""
+    return [f"case-{k + 1}" for k in range(len(bundled_names()))]
+
+
+def reveal_words(case: TrainingCase) -> str:
+    """After the answer: which case this was (its real name, and the title of a bundled scenario)."""
+    if case.kind == "bundled":
+        return f"This was {case.label}: the bundled scenario {case.name} ({case.scenario.title})."
+    return f"This was {case.label}: a generated {case.kind} case ({case.kind}-{case.seed})."
 
 
 def history_words(history: History) -> list[str]:

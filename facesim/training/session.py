@@ -33,8 +33,9 @@ LOG_VERSION = 1
 
 @dataclass(frozen=True)
 class CaseView:
-    """What the trainee is shown: the history in words and the measurements (no diagnosis).
+    """What the trainee is shown: the neutral label, the history in words and the measurements (no diagnosis).
 
+    name : str, the case's neutral label (``case-3``; the real name only comes with the feedback)
     metrics : dict name -> value (mm or degrees), rounded to 0.1
     """
 
@@ -51,12 +52,13 @@ class CaseView:
                if abs(chin) >= 0.05 else "Chin (menton) on the facial midline; ")
         jaw += (f"jaw line tilted {abs(cant):.1f} degrees ({side(-cant)} side lower)."
                 if abs(cant) >= 0.05 else "jaw line level.")
+        corner = lambda v: (f"the {side(v)} corner sits {abs(v):.1f} mm higher" if abs(v) >= 0.05
+                            else "the corners are level")
+        lip = m["rest_lower_lip_deviation_mm"]
         return [
-            (f"At rest: the {side(m['rest_height_deviation_mm'])} corner sits "
-             f"{abs(m['rest_height_deviation_mm']):.1f} mm higher; lower lip "
-             f"{abs(m['rest_lower_lip_deviation_mm']):.1f} mm uneven ({side(m['rest_lower_lip_deviation_mm'])} higher)."),
-            (f"In a smile: the {side(m['smile_height_deviation_mm'])} corner sits "
-             f"{abs(m['smile_height_deviation_mm']):.1f} mm higher; the corners travel "
+            f"At rest: {corner(m['rest_height_deviation_mm'])}; "
+            + (f"lower lip {abs(lip):.1f} mm uneven ({side(lip)} higher)." if abs(lip) >= 0.05 else "lower lip level."),
+            (f"In a smile: {corner(m['smile_height_deviation_mm'])}; the corners travel "
              f"{m['excursion_left_mm']:.1f} mm (left) and {m['excursion_right_mm']:.1f} mm (right)."),
             jaw,
         ]
@@ -85,7 +87,7 @@ def case_view(model: FaceModel, case: TrainingCase) -> CaseView:
         "jaw_cant_deg": cant,
     }
     metrics = {k: round(v, 1) for k, v in metrics.items()}
-    return CaseView(case.name, case.scenario.patient.sex, tuple(history_words(case.scenario.history)), metrics)
+    return CaseView(case.label or case.name, case.scenario.patient.sex, tuple(history_words(case.scenario.history)), metrics)
 
 
 # --------------------------------------------------------------------------- session log
@@ -108,7 +110,7 @@ def load_log(path: Path | str) -> dict:
 def attempt_record(result: Result, seed: int | None, when: datetime | None = None) -> dict:
     """One attempt as stored in the log."""
     when = when or datetime.now(UTC)
-    return {"when": when.isoformat(timespec="seconds"), "case": result.case, "seed": seed,
+    return {"when": when.isoformat(timespec="seconds"), "case": result.case, "label": result.label, "seed": seed,
             "score": result.score, "verdict": result.verdict, "skills": result.skills, "parts": result.parts,
             "answer": result.answer.as_dict(), "truth_cause": result.truth.cause,
             "reference": result.reference.as_dict(), "safety_failures": result.safety_failures,
