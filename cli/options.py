@@ -66,10 +66,10 @@ def parse_days(text: str | None) -> list[float] | None:
         raise InputError(f"--days {text!r}: give day numbers separated by commas, e.g. --days 0,14,90") from None
     if not days:
         raise InputError("--days: give at least one day, e.g. --days 0,14,90")
-    bad = [d for d in days if not 0.0 <= d <= MAX_DAY]  # also nan and inf
+    bad = [d for d in days if not -MAX_DAY <= d <= MAX_DAY]  # also nan and inf
     if bad:
-        raise InputError(f"--days {text!r}: {bad[0]:g} is outside days 0 to {MAX_DAY:g} (days since the first "
-                         "treatment); e.g. --days 0,14,90")
+        raise InputError(f"--days {text!r}: {bad[0]:g} is outside days -{MAX_DAY:g} to {MAX_DAY:g} (days since the "
+                         "first treatment); e.g. --days 0,14,90")
     return sorted(set(days))
 
 

@@ -30,20 +30,21 @@ def old_outputs(tmp_path_factory):
     case = folder / "case.toml"
     case.write_text(CASE)
     out = folder / "out"
+    start = time.monotonic()
     done = subprocess.run(_plan(case, out), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    return case, out, {p.name: p.read_bytes() for p in out.iterdir()}
+    return case, out, {p.name: p.read_bytes() for p in out.iterdir()}, time.monotonic() - start
 
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_an_interrupted_plan_leaves_the_old_set_or_the_new_one(old_outputs, sig, code):
-    case, out, old = old_outputs
+    case, out, old, duration = old_outputs
     assert set(old) == PLAN_FILES
     rng = np.random.default_rng(int(sig))
     for _ in range(TRIES):
         proc = subprocess.Popen(_plan(case, out, "--force"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
-        time.sleep(float(rng.uniform(0.5, 6.0)))
+        time.sleep(float(rng.uniform(0.1, duration)))  # any moment of a run
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=300)
         names = {p.name for p in out.iterdir()}
@@ -51,7 +52,7 @@ def test_an_interrupted_plan_leaves_the_old_set_or_the_new_one(old_outputs, sig,
         if proc.returncode == code:
             assert err.strip().splitlines()[-1].startswith("facesim: ") and "nothing written" in err
             assert "Traceback" not in err
-        else:
-            assert proc.returncode == 0, err  # finished before the signal
+        else:  # finished before the signal, or the signal came before or after facesim's own handling
+            assert proc.returncode in (0, -sig), err
         new = {p.name: p.read_bytes() for p in out.iterdir()}
         assert new == old  # same seed: a whole new set equals the old one, and a half set would differ in time

@@ -189,8 +189,7 @@ class LiftEntry(Frozen):
 class FollowupTable(Frozen):
     """``[followup]``: the days and expressions reported."""
 
-    days: Annotated[tuple[Annotated[Number, bounded(0.0, LIMITS["day"], strict=False)], ...],
-                    Field(min_length=1, max_length=400)] | None = None
+    days: Annotated[tuple[Day, ...], Field(min_length=1, max_length=400)] | None = None
     expressions: Annotated[tuple[str, ...], Field(min_length=1)] | None = None
 
 
