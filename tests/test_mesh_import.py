@@ -169,14 +169,17 @@ def test_unusable_inputs_raise_input_errors(tmp_path, builtin):
         import_face(mesh, few)
 
 
-def test_missing_landmark_names_the_muscles_not_placed(tmp_path, builtin):
+def test_too_few_landmarks_are_refused_at_import_with_the_list(tmp_path, builtin):
+    """A face later commands could not place muscles on is refused at import, naming each missing landmark
+    (both sides), not written and rejected later."""
+    from facesim.errors import InputError
+
     face, _ = builtin
-    landmarks = {k: v for k, v in face.landmarks.items() if not k.startswith(("zygion", "exocanthion"))}
+    landmarks = {k: v for k, v in face.landmarks.items() if not k.startswith(("zygion", "exocanthion", "upper_lip"))}
     mesh, lm = write(tmp_path, "face.ply", face.vertices, face.faces, landmarks)
-    report = import_face(mesh, lm).report
-    assert "zygomaticus_major_left" in report.muscles_missing
-    assert "zygion" in report.muscles_missing["zygomaticus_major_left"]
-    assert "dao_left" in report.muscles_placed
+    with pytest.raises(InputError, match="missing landmarks upper_lip_left, upper_lip_right") as err:
+        import_face(mesh, lm)
+    assert "\n" not in str(err.value)
 
 
 def test_repairs_soup_duplicates_winding_and_loose_parts(tmp_path, builtin):

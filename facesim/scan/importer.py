@@ -73,6 +73,38 @@ def _into_frame(vertices: np.ndarray, landmarks: dict[str, int], units: str, rep
     return pose.apply(vertices), pose
 
 
+def required_landmarks(anatomy: Anatomy) -> set[str]:
+    """Every landmark the metrics and the anatomy's muscles (both sides) are placed on."""
+    import dataclasses
+
+    from facesim.anatomy.muscles import PointSpec
+    from facesim.metrics import METRIC_LANDMARKS
+
+    names: set[str] = set(METRIC_LANDMARKS)
+
+    def walk(obj) -> None:
+        if isinstance(obj, PointSpec):
+            names.update(obj.landmark.format(side=side) for side in ("left", "right"))
+        elif dataclasses.is_dataclass(obj):
+            for f in dataclasses.fields(obj):
+                walk(getattr(obj, f.name))
+        elif isinstance(obj, (tuple, list)):
+            for item in obj:
+                walk(item)
+
+    walk(anatomy.muscles)
+    return names
+
+
+def _require_landmarks(landmarks: dict[str, int], anatomy: Anatomy, source: str) -> None:
+    """Refuse at import a face that later commands could not place muscles or metrics on."""
+    missing = sorted(required_landmarks(anatomy) - set(landmarks))
+    if missing:
+        raise InputError(f"{source}: missing landmark{'s' if len(missing) > 1 else ''} {', '.join(missing)}; add "
+                         "each as a vertex index or a point in the landmarks file, or give the 68 iBUG points "
+                         "(facesim mesh import --help)")
+
+
 def _describe(report: ImportReport, face: Face, anatomy: Anatomy) -> None:
     """Fill the report's account of the prepared face: landmarks, size and cost, muscles, warnings."""
     report.landmarks = sorted(face.landmarks)
@@ -120,6 +152,7 @@ def import_face(
     landmarks, report.derived = name_landmarks(vertices, marks.indices, marks.ibug, lm.points, lm.source)
     vertices, pose = _into_frame(vertices, landmarks, units, report)
     derive_in_frame(landmarks, vertices, report.derived)
+    _require_landmarks(landmarks, anatomy or Anatomy.default(), lm.source)
     faces, notes = outward_winding(vertices, faces, landmarks)
     report.repairs += notes
     if decimate_to is not None and decimate_to < len(vertices):
