@@ -156,3 +156,21 @@ def test_limits_below_every_practical_dose_are_one_line_refusal(coarse_model):
     with pytest.raises(InputError, match="no candidate site has a practical dose"):
         PlanningProblem(coarse_model, patient(tone={"dao_right": 8.0}),
                         PlannerSettings.default(samples=5, sites=("dao_right",), max_site_u=1.0))
+
+
+def test_a_face_whose_own_shape_is_asymmetric_is_told_static():
+    """An imported scan's own rest asymmetry is geometry, not muscle: the planner says so (issue 14)."""
+    import dataclasses
+
+    from facesim.face.builtin import build_face
+    from facesim.planning.recommend import make_plan
+    from facesim.scenario.case import parse_scenario
+    from facesim.tissue.model import FaceModel
+
+    face = build_face(2000)
+    v = face.vertices.copy()
+    mouth = (v[:, 0] < -5.0) & (np.abs(v[:, 1] - face.landmark_position("cheilion_right")[1]) < 15.0)
+    v[mouth, 1] -= 2.0  # the right side of the mouth sits 2 mm lower in the scan itself
+    model = FaceModel(dataclasses.replace(face, vertices=v))
+    r = make_plan(model, parse_scenario({"patient": {}}, "scan"), PlannerSettings.default(samples=10))
+    assert any("this face's own shape sets the corners" in w and "static" in w for w in r.warnings)

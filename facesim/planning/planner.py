@@ -190,6 +190,11 @@ class PlanningProblem:
         self.ed50 = np.array([ed50_u(t.muscle_id, scenario.patient.sex) for t in self.territories])
         self._responses: dict[tuple, _Response] = {}
 
+    @property
+    def rest_coordinates(self) -> np.ndarray:
+        """(8,) the face's rest corner and lower-lip points (metrics.PLAN_POINTS) with no force, frontal mm."""
+        return self._c0
+
     # -- set-up ------------------------------------------------------------------
 
     def _candidate_sites(self) -> list[Site]:

@@ -312,9 +312,16 @@ def _tradeoff(plans: PlanSet) -> list[dict]:
 
 
 def _static_rest_deviation(problem: PlanningProblem) -> float:
-    """Rest corner height difference (mm) from static offsets alone (skeletal, droop, filler)."""
+    """Rest corner height difference (mm) from static offsets alone (skeletal, droop, filler) and from the
+    face's own geometry (an imported scan's unloaded corners)."""
     static = problem.sim.static_at_landmarks([problem.settings.peak_day])[0]
-    return float(static[2, 1] - static[3, 1])
+    return float(static[2, 1] - static[3, 1]) + face_rest_deviation(problem)
+
+
+def face_rest_deviation(problem: PlanningProblem) -> float:
+    """The face's own rest corner height difference (mm, left minus right) with no muscle force: geometry."""
+    c0 = problem.rest_coordinates
+    return float(c0[1] - c0[3])
 
 
 def _warnings(problem: PlanningProblem) -> list[str]:
@@ -324,6 +331,10 @@ def _warnings(problem: PlanningProblem) -> list[str]:
         out.append(f"skeletal asymmetry: the jaw offset alone sets the corners {abs(_static_rest_deviation(problem)):.1f} "
                    "mm apart at rest, and toxin does not change it; injections are not the first step "
                    "(orthodontic / orthognathic evaluation)")
+    own = face_rest_deviation(problem)
+    if abs(own) >= 0.5:
+        out.append(f"this face's own shape sets the corners {abs(own):.1f} mm apart at rest with no muscle pulling "
+                   "(an imported scan's geometry): that part is static, and toxin does not change it")
     h = problem.scenario.history
     out += goal_and_aftercare(h)
     if h.habit:
