@@ -142,3 +142,17 @@ def test_round_trip_through_pixels(coarse_model):
     centre = 0.5 * (named["pupil_left"] + named["pupil_right"])
     for n in METRIC_LANDMARKS:
         np.testing.assert_allclose(ls[n][:2], (named[n] - centre)[:2], atol=1e-9)
+
+
+def test_ibug_pts_files_are_read_like_plain_68_point_text(tmp_path):
+    """The iBUG dataset's own .pts format (version, n_points, braces) reads as the plain 68-point text."""
+    from pathlib import Path
+
+    plain = Path(__file__).parent / "data" / "rest_ibug.txt"
+    rows = [r for r in plain.read_text().splitlines() if r.strip() and not r.startswith("#")]
+    pts = tmp_path / "rest.pts"
+    pts.write_text("version: 1\nn_points:  68\n{\n" + "\n".join(rows) + "\n}\n")
+    a, b = read_landmarks(pts, Scale(ipd_mm=62.0)), read_landmarks(plain, Scale(ipd_mm=62.0))
+    assert set(a.points) == set(b.points)
+    for name in a.points:
+        np.testing.assert_allclose(a[name], b[name])

@@ -53,7 +53,7 @@ import numpy as np
 
 from facesim.datafiles.load import read_input_text
 from facesim.errors import InputError
-from facesim.face.ibug68 import IBUG68, N_IBUG, ibug_point
+from facesim.face.ibug68 import IBUG68, N_IBUG, ibug_point, pts_rows
 
 FRAMES = ("image", "facesim")
 UNITS = ("px", "mm")
@@ -237,6 +237,9 @@ def read_landmarks_raw(path: Path | str) -> RawLandmarks:
     path = Path(path)
     text = read_input_text(path, "landmark file")
     source = str(path)
+    rows = pts_rows(text)
+    if rows is not None:  # iBUG .pts: image pixels, 68 rows between braces
+        return _read_plain(rows, source)
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         return _read_json(text, source)
     lines = text.splitlines()

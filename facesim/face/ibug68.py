@@ -67,3 +67,16 @@ def _mirror() -> np.ndarray:
 
 #: ``IBUG_MIRROR[i]`` is the iBUG index of point i's mirror image (48 <-> 54, 36 <-> 45, ...).
 IBUG_MIRROR = _mirror()
+
+
+def pts_rows(text: str) -> list[str] | None:
+    """The point lines of an iBUG ``.pts`` file (``version: 1``, ``n_points: 68``, ``{`` rows ``}``), or None
+    when ``text`` is not one."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines or not lines[0].lower().startswith("version"):
+        return None
+    try:
+        start, stop = lines.index("{"), lines.index("}")
+    except ValueError:
+        return None
+    return lines[start + 1:stop]

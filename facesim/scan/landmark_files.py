@@ -48,6 +48,10 @@ def read_landmark_file(path: Path | str) -> LandmarkInput:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: landmark file not found")
+    if path.suffix.lower() == ".pts":
+        raise InputError(f"{path}: an iBUG .pts file holds 2D image points (for facesim assess); a mesh needs "
+                         "vertex ids or 3D points: give a JSON {\"ibug68\": [68 vertex ids]} or {\"landmarks\": "
+                         "{name: index or [x, y, z]}}")
     doc = read_json(path)
     out = LandmarkInput(source=str(path))
     if isinstance(doc, list):
