@@ -22,6 +22,11 @@ from typing import Callable
 from facesim.errors import OutputError, OutputExistsError
 
 
+#: Output paths checked absent (no --force): moved into place only if still absent, so a concurrent run's
+#: file is never replaced silently.
+_FRESH: set[Path] = set()
+
+
 def check_writable(path: Path | str, force: bool) -> Path:
     """Refuse to overwrite an existing ``path`` unless ``force``; refuse a place no file can be written.
 
@@ -45,7 +50,29 @@ def check_writable(path: Path | str, force: bool) -> Path:
         raise OutputError(f"{path}: {parent} is a file, not a folder; give --out a folder path")
     if not os.access(parent, os.W_OK | os.X_OK) or not _can_create_in(parent):
         raise OutputError(f"{path}: cannot write in {parent}; give --out a writable place")
+    if force:
+        _FRESH.discard(path.absolute())
+    else:
+        _FRESH.add(path.absolute())
     return path
+
+
+def _move_into_place(src: str | Path, dst: Path) -> None:
+    """Rename ``src`` onto ``dst``; a path checked absent must still be absent (no silent replacement)."""
+    if dst.absolute() not in _FRESH:
+        os.replace(src, dst)
+        return
+    try:
+        os.link(src, dst)  # fails if dst appeared meanwhile
+    except FileExistsError:
+        raise OutputExistsError(f"{dst} appeared while this run worked (another run writing there?); nothing "
+                                "was overwritten: rerun with --force or another --out") from None
+    except OSError:  # a filesystem without hard links: the plain rename
+        os.replace(src, dst)
+        _FRESH.discard(dst.absolute())
+        return
+    os.unlink(src)
+    _FRESH.discard(dst.absolute())  # written by this run: a later write of it in this run replaces it
 
 
 def _can_create_in(folder: Path) -> bool:
@@ -84,7 +111,7 @@ def write_atomically(path: Path | str, write: Callable[[Path], object]) -> Path:
     try:
         write(Path(tmp))
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
+        _move_into_place(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -104,8 +131,13 @@ def write_together(paths: list[Path], write: Callable[[list[Path]], object]) -> 
     try:
         staged = [stage / p.name for p in paths]
         write(staged)
+        taken = [p for p in paths if p.absolute() in _FRESH and p.exists()]
+        if taken:
+            raise OutputExistsError(f"{taken[0]} appeared while this run worked (another run writing there?); "
+                                    "nothing was overwritten: rerun with --force or another --out")
         for src, dst in zip(staged, paths):
             os.replace(src, dst)
+            _FRESH.discard(dst.absolute())
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return paths

@@ -111,3 +111,19 @@ def test_nonsense_in_a_scenario_is_refused(data, words):
 
     with pytest.raises(InputError, match=__import__("re").escape(words)):
         parse_scenario(data, "case.toml")
+
+
+def test_a_file_that_appears_while_a_run_works_is_not_replaced(tmp_path):
+    """Two runs writing to one place without --force: the second to finish refuses instead of replacing."""
+    from facesim.errors import OutputExistsError
+    from facesim.outputs import check_outputs, write_files
+
+    a, b = tmp_path / "timeline.json", tmp_path / "timeline.csv"
+    targets = check_outputs([a, b], force=False)  # this run checked: both absent
+    a.write_text('{"other": "run"}')  # another run finishes first
+    with pytest.raises(OutputExistsError, match="appeared while this run worked"):
+        write_files(targets, [{"x": 1}, [{"day": 0}]])
+    assert a.read_text() == '{"other": "run"}' and not b.exists()
+    again = check_outputs([a, b], force=True)
+    write_files(again, [{"x": 1}, [{"day": 0}]])
+    assert '"x": 1' in a.read_text() and b.exists()
