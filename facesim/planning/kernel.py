@@ -45,7 +45,7 @@ def evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv
     d0, g0 (K, S); w8 (K, S, C); inv_ed50 (K, S) = 1 / ED50 of each sample; hill_table (K, G): the
     sample's force loss at dose / ED50 = g / table_scale (see hill_table); shared_ids, shared_watched (S,);
     side_a (La, K), side_b (Lb, K): muscle id of a side effect or -1; baseline (K, 2 + 3 E): the untreated
-    deviations, metrics.DEVIATIONS; noticeable_mm, over_mm, lay (E,): planner.Tolerance.
+    deviations, metrics.DEVIATIONS; noticeable_mm, over_mm, lay (E,): judge.Tolerance.
 
     Returns per plan: q10, median, q90 of the reported asymmetry over samples (linear interpolation, as
     numpy.quantile), n_target (samples noticeable in no expression), n_over, n_side (int32) and

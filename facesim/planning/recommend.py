@@ -23,7 +23,7 @@ from facesim.planning.planner import PlanItem, PlannerSettings, PlanningProblem,
 from facesim.scenario.case import Scenario
 from facesim.treatment.shot import Shot
 
-#: The bands shown per report day (planner.plan_metrics names, mm): the deviations of rest and smile, each
+#: The bands shown per report day (judge.plan_metrics names, mm): the deviations of rest and smile, each
 #: judged expression's asymmetry, and the reported asymmetry (the largest).
 METRICS = ("rest_dev", "smile_dev", "smile_exc", "smile_ll", "smile_asym", "lower_lip_down_asym", "frown_asym",
            "asym")

@@ -31,7 +31,8 @@ from facesim.face.names import base_name
 from facesim.tissue.model import FaceModel
 from facesim.treatment.bont import site_dose
 from facesim.planning.recommend import PlanResult, make_plan
-from facesim.planning.planner import PlannerSettings, PlanningProblem, overcorrected
+from facesim.planning.judge import overcorrected
+from facesim.planning.planner import PlannerSettings, PlanningProblem
 from facesim.treatment.shot import Shot
 from facesim.treatment.sites import muscle_territories
 from facesim.simulation.timeline import ScenarioSimulation
