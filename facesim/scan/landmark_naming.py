@@ -116,20 +116,12 @@ def name_landmarks(vertices: np.ndarray, indices: dict[str, int], ibug: np.ndarr
     return landmarks, derived
 
 
-#: Vertices within this depth (mm) of the most anterior one near (x, y) count as the front surface.
-FRONT_LAYER_MM = 3.0
-
-
 def front_vertex(vertices: np.ndarray, x: float, y: float, radius: float) -> int:
-    """The front-surface vertex nearest (x, y) in the frontal plane: among the vertices within ``radius``,
-    those within FRONT_LAYER_MM of the most anterior, the nearest. Moves with (x, y) by at most about one
-    vertex spacing (the most anterior vertex of the disc jumped across it as a face changed a little)."""
-    d = np.hypot(vertices[:, 0] - x, vertices[:, 1] - y)
-    near = np.flatnonzero(d < radius)
+    """The most anterior vertex (largest z) within ``radius`` of (x, y) in the frontal plane."""
+    near = np.flatnonzero(np.hypot(vertices[:, 0] - x, vertices[:, 1] - y) < radius)
     if len(near) == 0:
-        return int(np.argmin(d))
-    front = near[vertices[near, 2] >= vertices[near, 2].max() - FRONT_LAYER_MM]
-    return int(front[np.argmin(d[front])])
+        return int(np.argmin(np.hypot(vertices[:, 0] - x, vertices[:, 1] - y)))
+    return int(near[np.argmax(vertices[near, 2])])
 
 
 def derive_in_frame(landmarks: dict[str, int], vertices: np.ndarray, derived: list[str]) -> None:
