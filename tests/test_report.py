@@ -181,3 +181,13 @@ def test_the_planners_plan_json_is_a_plan_file(tmp_path):
     plan.write_text(json.dumps({"patient": "p", "recommendation": "no_injection", "chosen": None}))
     with pytest.raises(InputError, match="no injections"):
         load_plan(plan)
+
+
+def test_a_wait_case_page_has_the_previous_toxin_options_and_no_injection_stages(coarse_model):
+    """A previous injection and nothing new: the options after a previous toxin, not the stages after one."""
+    from facesim.scenario.case import parse_scenario
+
+    sc = parse_scenario({"history": {"previous_injection": [{"day": -21, "site": "dao_right", "units": 4.0}]}}, "wait")
+    text = report_html(report_data(ScenarioSimulation(coarse_model, sc), n_samples=2), {})
+    assert "If a previous toxin treatment caused the difference" in text and "Wait it out" in text
+    assert "limited" in text and "Day 0 to 3" not in text

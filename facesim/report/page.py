@@ -51,6 +51,7 @@ def report_html(data: ReportData, images: dict[str, bytes], plan=None) -> str:
         "when": when_items(data),
         "care": aftercare(),
         "previous_toxin": any(s.previous for s in data.scenario.injections),
+        "treated": bool(data.scenario.planned_injections or data.scenario.fillers or data.scenario.corner_lifts),
         "disclaimer": DISCLAIMER,
         "n_vertices": data.sim.model.face.n_vertices,
         "version": __version__,
