@@ -65,14 +65,19 @@ def _move_into_place(src: str | Path, dst: Path) -> None:
     try:
         os.link(src, dst)  # fails if dst appeared meanwhile
     except FileExistsError:
-        raise OutputExistsError(f"{dst} appeared while this run worked (another run writing there?); nothing "
-                                "was overwritten: rerun with --force or another --out") from None
+        raise _appeared(dst) from None
     except OSError:  # a filesystem without hard links: the plain rename
         os.replace(src, dst)
         _FRESH.discard(dst.absolute())
         return
     os.unlink(src)
     _FRESH.discard(dst.absolute())  # written by this run: a later write of it in this run replaces it
+
+
+def _appeared(path: Path) -> OutputExistsError:
+    """The refusal for an output that another run wrote while this one worked."""
+    return OutputExistsError(f"{path} appeared while this run worked (another run writing there?); nothing was "
+                             "overwritten: rerun with --force or another --out")
 
 
 def _can_create_in(folder: Path) -> bool:
@@ -133,8 +138,7 @@ def write_together(paths: list[Path], write: Callable[[list[Path]], object]) -> 
         write(staged)
         taken = [p for p in paths if p.absolute() in _FRESH and p.exists()]
         if taken:
-            raise OutputExistsError(f"{taken[0]} appeared while this run worked (another run writing there?); "
-                                    "nothing was overwritten: rerun with --force or another --out")
+            raise _appeared(taken[0])
         for src, dst in zip(staged, paths):
             os.replace(src, dst)
             _FRESH.discard(dst.absolute())

@@ -90,6 +90,6 @@ def largest_in(problem: PlanningProblem) -> str:
 
 def noticeable_expressions(baseline: dict, settings: PlannerSettings, day_index: int = 0) -> list[str]:
     """The judged expressions noticeable in most samples on that day of ``baseline`` (plan_metrics)."""
-    tol = settings.tolerance()
+    tol = settings.tolerance
     return [name for e, name in enumerate(PLAN_EXPRESSIONS[1:])
             if np.mean(baseline[f"{name}_asym"][:, day_index] >= tol.noticeable_mm[e]) >= 0.5]

@@ -16,6 +16,7 @@ over-correction risk, then the smallest residual.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -41,8 +42,6 @@ from facesim.treatment.sites import named_sites, site_target, unknown_site_messa
 from facesim.simulation.timeline import ScenarioSimulation
 from facesim.assessment.triage import REFERRAL, PlanningRefused
 from facesim.treatment.uncertainty import ParameterSamples, sample_parameters
-
-
 
 #: Input limits of the planner (README, input limits): the finest dose step (U) and the most samples.
 MIN_STEP_U = 0.1
@@ -101,8 +100,9 @@ class PlannerSettings:
         settings.validate()
         return settings
 
+    @functools.cached_property
     def tolerance(self) -> "Tolerance":
-        """Each judged expression's thresholds (PLAN_EXPRESSIONS[1:])."""
+        """Each judged expression's thresholds (PLAN_EXPRESSIONS[1:]), derived once from the settings."""
         scale = np.asarray(self.expression_scale, float).reshape(-1, 2)
         return Tolerance(scale[:, 0] * self.threshold_mm, scale[:, 1] * self.overcorrection_mm,
                          np.isclose(scale[:, 0], 1.0))
@@ -213,7 +213,7 @@ class PlanningProblem:
         if not out:
             raise InputError("--sites / --max-units / --max-site-units / --step: no candidate site has a practical "
                              "dose within these limits; name a site (e.g. dao_right) or raise the limits")
-        if s.filler:
+        if s.filler or self.scenario.history.rest_droop_unexamined:  # the tissue-droop path needs filler
             out += self._filler_sites()
         return out
 
@@ -261,7 +261,7 @@ class PlanningProblem:
             g0 = 1.0 - self._loss(d0)
             n_e = len(PLAN_EXPRESSIONS)
             base_c = np.tile(self._c0, n_e) + np.tile(static, n_e)[None] + np.einsum("ktm,ktmc->ktc", g0, w_c)
-            self._responses[key] = _Response(t, w_c, base_c, d0, g0, plan_metrics(base_c, self.settings.tolerance()))
+            self._responses[key] = _Response(t, w_c, base_c, d0, g0, plan_metrics(base_c, self.settings.tolerance))
         return self._responses[key]
 
     def _shot_dose(self, table: DoseTable, row: int, shot, days: np.ndarray) -> np.ndarray:
@@ -300,8 +300,8 @@ class PlanningProblem:
                 filler += amount * site.filler.course(r.days - day)[0][:, None] * site.field_c
         loss = self._loss(dose)
         coords = r.base_c + filler[None] + np.einsum("ktm,ktmc->ktc", (1.0 - loss) - r.g0, r.w_c)
-        out = plan_metrics(coords, self.settings.tolerance())
-        out["over"] = overcorrected(out, r.baseline, self.settings.tolerance())
+        out = plan_metrics(coords, self.settings.tolerance)
+        out["over"] = overcorrected(out, r.baseline, self.settings.tolerance)
         out["loss"] = loss
         return out
 

@@ -135,8 +135,6 @@ def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | 
 
     ``problem``: the PlanningProblem of this model, scenario and settings, if already built (reused).
     """
-    if problem is None and scenario.history.rest_droop_unexamined:  # keep the tissue-droop path: filler too
-        settings = dataclasses.replace(settings or PlannerSettings.default(), filler=True)
     problem = problem or PlanningProblem(model, scenario, settings)
     s = problem.settings
     plans = problem.search(progress)

@@ -141,7 +141,7 @@ class PlanSearch:
         plan_a, plan_b = np.nonzero(total <= s.max_total_u + 1e-9)
         k = self.samples
         base = r.baseline
-        tol = s.tolerance()
+        tol = s.tolerance
         quant, n_target, n_over, n_side, side_muscle = evaluate_pairs(
             plan_a, plan_b, r.base_c[:, 0], ta, tb, da, db, ga, gb,
             np.ascontiguousarray(r.d0[:, 0, shared]), np.ascontiguousarray(r.g0[:, 0, shared]),

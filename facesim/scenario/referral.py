@@ -44,10 +44,8 @@ def referral_for(keys) -> Referral | None:
     keys = set(keys)
     if not keys:
         return None
-    cfg = bundled.triage().red_flags
-    reached = [(t.order, name, t) for name, t in cfg.tier.items() if any(set(group) <= keys for group in t.when)]
-    _, name, tier = min(reached, key=lambda x: x[0]) if reached else max(
-        ((t.order, n, t) for n, t in cfg.tier.items()), key=lambda x: x[0])
+    tiers = sorted(bundled.triage().red_flags.tier.items(), key=lambda item: item[1].order)  # most urgent first
+    name, tier = next(((n, t) for n, t in tiers if any(set(group) <= keys for group in t.when)), tiers[-1])
     return Referral(name, tier.title, " ".join(tier.words.split()), tier.bring, tuple(flag_words(keys)))
 
 

@@ -203,7 +203,7 @@ class CaseEvaluator:
         met = r.baseline
         asym = met["asym"]
         below = ~met["noticeable"]
-        over = overcorrected(met, self.base.baseline, s.tolerance())
+        over = overcorrected(met, self.base.baseline, s.tolerance)
         extra = self.base.g0 - r.g0  # (K, T, M) force lost to the new shots
         watched = tuple(_cfg().feedback.complication)
         aimed = {m for m, _ in targets}

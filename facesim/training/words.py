@@ -104,5 +104,5 @@ def untreated(ev: "CaseEvaluator", out: "Outcome", ref_u: float) -> str:
 def limits(settings) -> str:
     """The over-correction limits in words ("2 mm at rest (smile 2 mm, frown 3 mm ...)")."""
     per = ", ".join(f"{name.replace('_', ' ')} {mm:g} mm"
-                    for name, mm in zip(PLAN_EXPRESSIONS[1:], settings.tolerance().overcorrection_mm))
+                    for name, mm in zip(PLAN_EXPRESSIONS[1:], settings.tolerance.overcorrection_mm))
     return f"{settings.overcorrection_mm:g} mm at rest ({per})"
