@@ -52,8 +52,14 @@ def _on_signal(signum, frame):
 
 def _stopped(signum: int) -> int:
     """One line for a run stopped by a signal; the exit code a shell reports (128 + the signal)."""
+    from facesim.outputs import WRITTEN
+
     word = "terminated" if signum == signal.SIGTERM else "interrupted"
-    typer.echo(f"facesim: {word}; nothing written", err=True)
+    if WRITTEN:
+        typer.echo(f"facesim: {word} after writing {', '.join(str(p) for p in WRITTEN)} (whole); nothing else "
+                   "written", err=True)
+    else:
+        typer.echo(f"facesim: {word}; nothing written", err=True)
     return 128 + signum
 
 
@@ -67,6 +73,9 @@ def run_reporting_errors(call) -> int:
 
     main = threading.current_thread() is threading.main_thread()
     _RECEIVED.clear()
+    from facesim.outputs import WRITTEN
+
+    WRITTEN.clear()
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)} if main else {}
     try:
         code = call()

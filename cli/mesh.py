@@ -80,8 +80,12 @@ Decimate = Annotated[int | None, typer.Option(min=500, help="Decimate to about t
 def _import(mesh: Path, landmarks: Path, units: Units, keep_vertices: str | None, decimate: int | None):
     from facesim.scan.importer import import_face, parse_vertex_range
 
+    from facesim.scan.acceptance import check_own_asymmetry
+
     keep = parse_vertex_range(keep_vertices) if keep_vertices else None
-    return import_face(mesh, landmarks, units=units.value, keep_vertices=keep, decimate_to=decimate)
+    result = import_face(mesh, landmarks, units=units.value, keep_vertices=keep, decimate_to=decimate)
+    check_own_asymmetry(result.face, result.report)
+    return result
 
 
 @mesh_app.command("check")
@@ -121,10 +125,12 @@ def import_ict_face(
     force: Force = False,
 ) -> None:
     """Import the ICT-FaceKit neutral face (skin only, its 68 landmarks)."""
+    from facesim.scan.acceptance import check_own_asymmetry
     from facesim.scan.ict import import_ict
 
     _check_face_outputs(out, force)
     result = import_ict(directory, decimate_to=decimate)
+    check_own_asymmetry(result.face, result.report)
     _save(result.face, out, "ICT-FaceKit generic neutral face (USC ICT, MIT licence), skin vertices 0-11247",
           result.report.lines())
 

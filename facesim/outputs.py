@@ -14,8 +14,10 @@ import csv
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -25,6 +27,39 @@ from facesim.errors import OutputError, OutputExistsError
 #: Output paths checked absent (no --force): moved into place only if still absent, so a concurrent run's
 #: file is never replaced silently.
 _FRESH: set[Path] = set()
+
+
+STAGE_PREFIX = ".facesim-stage-"  # the hidden folder a set of outputs is written in before it moves in
+#: The outputs this process has moved into place (in order): what an interrupted run did write.
+WRITTEN: list[Path] = []
+
+
+#: Every output path a command checked (check_writable): the files it was asked for.
+_REQUESTED: set[Path] = set()
+
+
+def _record(path: Path) -> None:
+    """Count ``path`` as written when it is one the command was asked for (not a temporary of its own)."""
+    if path.absolute() in _REQUESTED:
+        WRITTEN.append(path)
+
+
+@contextmanager
+def signals_held():
+    """Hold SIGINT and SIGTERM until the block ends (in the main thread; elsewhere a plain block).
+
+    Creating and removing temporary files and moving a set into place run under it, so an interrupt
+    lands before or after them: never between two moves of a set, never leaving a temporary behind.
+    """
+    try:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    except (AttributeError, ValueError, OSError):  # no POSIX signal masks, or not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def check_writable(path: Path | str, force: bool) -> Path:
@@ -50,6 +85,7 @@ def check_writable(path: Path | str, force: bool) -> Path:
         raise OutputError(f"{path}: {parent} is a file, not a folder; give --out a folder path")
     if not os.access(parent, os.W_OK | os.X_OK) or not _can_create_in(parent):
         raise OutputError(f"{path}: cannot write in {parent}; give --out a writable place")
+    _REQUESTED.add(path.absolute())
     if force:
         _FRESH.discard(path.absolute())
     else:
@@ -109,17 +145,21 @@ def write_atomically(path: Path | str, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp_path)`` then move the file into place, so ``path`` is whole or absent."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".facesim-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
+    with signals_held():
+        fd, tmp = tempfile.mkstemp(prefix=".facesim-", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
     try:
         write(Path(tmp))
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
-        _move_into_place(tmp, path)
+        with signals_held():
+            _move_into_place(tmp, path)
+            _record(path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        with signals_held():
+            if os.path.exists(tmp):
+                os.unlink(tmp)
     return path
 
 
@@ -132,18 +172,23 @@ def write_together(paths: list[Path], write: Callable[[list[Path]], object]) -> 
     paths = [Path(p) for p in paths]
     folder = paths[0].parent
     folder.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".facesim-stage-", dir=folder))
+    with signals_held():
+        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=folder))
     try:
         staged = [stage / p.name for p in paths]
         write(staged)
-        taken = [p for p in paths if p.absolute() in _FRESH and p.exists()]
-        if taken:
-            raise _appeared(taken[0])
-        for src, dst in zip(staged, paths):
-            os.replace(src, dst)
-            _FRESH.discard(dst.absolute())
+        with signals_held():
+            taken = [p for p in paths if p.absolute() in _FRESH and p.exists()]
+            if taken:
+                raise _appeared(taken[0])
+            for src, dst in zip(staged, paths):
+                os.replace(src, dst)
+                _FRESH.discard(dst.absolute())
+            for p in paths:
+                _record(p)
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        with signals_held():
+            shutil.rmtree(stage, ignore_errors=True)
     return paths
 
 

@@ -23,6 +23,7 @@ from facesim.face.mesh import Face
 MOUTH_Y = -20.0  # stomion height; the slit row
 CHEILION_X = 27.0  # half mouth width (mouth width 54 mm, clinical-parameters.md)
 Y_BOTTOM = -62.0  # menton
+BELOW_MENTON_MM = 10.0  # the chin and jaw regions reach this far under the menton (a scan's neck is neither)
 Y_TOP = 105.0  # top of the forehead (hairline)
 PUPIL = (31.0, 44.5)  # inter-pupillary distance 62 mm
 DEFAULT_N_VERTICES = 21000
@@ -344,8 +345,8 @@ def design_regions(x, y, upper_lip, lower_lip, above, below, slit, boundary, mou
         "iris": iris,
         "forehead": y > 60.0,
         "cheek": (ax > 22.0) & (ax < 62.0) & (y > -25.0) & (y < 36.0) & ~nose & ~perioral,
-        "chin": (y < -33.0) & (ax < 26.0),
-        "jaw": (y < -10.0) & (ax > 40.0),
+        "chin": (y < -33.0) & (y > Y_BOTTOM - BELOW_MENTON_MM) & (ax < 26.0),
+        "jaw": (y < -10.0) & (y > Y_BOTTOM - BELOW_MENTON_MM) & (ax > 40.0),
         "boundary": boundary,
         "mouth_slit": slit,
         "above_mouth": above,

@@ -17,6 +17,19 @@ from facesim.face.mouth_slit import Mouth
 #: Built-in design heights (mm) of the landmarks that anchor the y mapping.
 Y_ANCHORS = (("pupils", pf.PUPIL[1]), ("pronasale", 10.5), ("stomion", pf.MOUTH_Y), ("menton", pf.Y_BOTTOM))
 NECK_BELOW_MM = 13.0  # tie the neck this far below the menton (design mm)
+#: A lip reaches at most this far (design mm) past the corner-stomion-corner line onto the other
+#: lip's side (its inner surface curling in); the neck below the mouth is not upper lip.
+LIP_PAST_LINE_MM = 2.0
+#: The anatomical regions hold only skin a frontal view sees: at most this far (x the
+#: inter-pupillary distance; 15 mm on a 62 mm face) behind the front-most surface. The lips' inner
+#: surface (up to 9 mm deep on the ICT scan) stays in; the back of a scanned head and neck do not.
+FRONT_DEPTH_IPD = 0.25
+#: Without tragi, the face ends this far (x the IPD) behind the mouth corners: the ICT scan's tragi
+#: lie 0.9 IPD behind its corners, its jaw angles 0.6 IPD.
+BEHIND_CORNERS_IPD = 0.9
+#: Regions the frontal rule limits (the others describe the mesh, not the anatomy).
+FRONTAL_REGIONS = ("upper_lip", "lower_lip", "lips", "perioral", "nose", "eyes", "iris", "forehead", "cheek",
+                   "chin", "jaw")
 
 
 def _sigmoid(v):
@@ -52,8 +65,20 @@ def design_map(vertices: np.ndarray, landmarks: dict[str, int]):
     return to_design
 
 
+def _in_the_face(v: np.ndarray, landmarks: dict[str, int], depth: np.ndarray) -> np.ndarray:
+    """(n,) bool: skin of the face itself, within FRONT_DEPTH_IPD of the front-most surface and in
+    front of the ears (the tragi's coronal plane, or BEHIND_CORNERS_IPD behind the mouth corners)."""
+    ipd = np.linalg.norm(v[landmarks["pupil_left"]] - v[landmarks["pupil_right"]])
+    if "tragus_left" in landmarks and "tragus_right" in landmarks:
+        back = 0.5 * (v[landmarks["tragus_left"], 2] + v[landmarks["tragus_right"], 2])
+    else:
+        back = min(v[landmarks["cheilion_left"], 2], v[landmarks["cheilion_right"], 2]) - BEHIND_CORNERS_IPD * ipd
+    return (depth <= FRONT_DEPTH_IPD * ipd) & (v[:, 2] >= back)
+
+
 def face_regions(vertices: np.ndarray, landmarks: dict[str, int], mouth: Mouth, above: np.ndarray,
-                 below: np.ndarray, boundary: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+                 below: np.ndarray, boundary: np.ndarray, depth: np.ndarray | None = None
+                 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Named regions and the tie map (n,) in [0, 1] of an imported face.
 
     Parameters
@@ -64,6 +89,8 @@ def face_regions(vertices: np.ndarray, landmarks: dict[str, int], mouth: Mouth, 
     mouth : the lip opening (see mouth_slit)
     above, below : (n,) bool arrays, the sides of the mouth
     boundary : (n,) bool array, the mesh border without the mouth opening
+    depth : (n,) float array or None, mm behind the front-most surface (geometry.visibility);
+        the anatomical regions keep only vertices within FRONT_DEPTH_IPD of the front
     """
     to_design = design_map(vertices, landmarks)
     x, y = to_design(vertices)
@@ -89,14 +116,25 @@ def face_regions(vertices: np.ndarray, landmarks: dict[str, int], mouth: Mouth, 
     k_up = float(np.clip(k_up, 0.5, 2.0))
     k_lo = float(np.clip(k_lo, 0.5, 2.0))
     in_mouth = np.abs(xm) < pf.CHEILION_X
-    upper_lip = in_mouth & (h <= (7.5 + bow) * taper * k_up + 0.3) & above
-    lower_lip = in_mouth & (h >= -9.0 * taper * k_lo - 0.3) & below
+    upper_lip = in_mouth & (h <= (7.5 + bow) * taper * k_up + 0.3) & (h >= -LIP_PAST_LINE_MM) & above
+    lower_lip = in_mouth & (h >= -9.0 * taper * k_lo - 0.3) & (h <= LIP_PAST_LINE_MM) & below
     ym = y - (y[landmarks["stomion"]] - pf.MOUTH_Y)  # design height with the stomion at MOUTH_Y
     xs = x - x[landmarks["stomion"]]
     slit = np.zeros(len(v), dtype=bool)
     slit[mouth.upper] = True
     slit[mouth.lower] = True
     regions = pf.design_regions(x, y, upper_lip, lower_lip, above.copy(), below.copy(), slit, boundary.copy(), xs, ym)
+    if depth is not None:
+        seen = _in_the_face(v, landmarks, depth)
+        for name in FRONTAL_REGIONS:
+            regions[name] = regions[name] & seen
+    return regions, _tie(v, landmarks, to_design, x, y, boundary)
+
+
+def _tie(v: np.ndarray, landmarks: dict[str, int], to_design, x: np.ndarray, y: np.ndarray,
+         boundary: np.ndarray) -> np.ndarray:
+    """The bone-tie map (n,) in [0, 1]: the built-in rules, the face's width stretched to the tragi, and
+    tied behind the ears and down the neck."""
     # Width of the face at each height: the built-in outline, stretched to the tragi.
     stretch = 1.0
     behind = np.zeros(len(v))
@@ -107,5 +145,4 @@ def face_regions(vertices: np.ndarray, landmarks: dict[str, int], mouth: Mouth, 
         z_ear = 0.5 * (tl[2] + tr[2])
         mm_per_design = np.linalg.norm(v[landmarks["pupil_left"]] - v[landmarks["pupil_right"]]) / (2 * pf.PUPIL[0])
         behind = _sigmoid((z_ear - v[:, 2]) / (4.0 * mm_per_design))
-    tie = pf.design_tie(x, y, boundary, stretch, (behind, _sigmoid((pf.Y_BOTTOM - NECK_BELOW_MM - y) / 3.0)))
-    return regions, tie
+    return pf.design_tie(x, y, boundary, stretch, (behind, _sigmoid((pf.Y_BOTTOM - NECK_BELOW_MM - y) / 3.0)))

@@ -14,9 +14,12 @@ def pyvista():
         if not os.environ.get("DISPLAY"):
             # No X server: render through EGL (headless GPU or Mesa) instead of X.
             os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+        from facesim.outputs import signals_held
+
         try:
-            import pyvista as pv
-            import vtk
+            with signals_held():  # an interrupt inside VTK's module loading is swallowed there and breaks it
+                import pyvista as pv
+                import vtk
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise ImportError("rendering needs pyvista: pip install pyvista") from exc
         vtk.vtkObject.GlobalWarningDisplayOff()

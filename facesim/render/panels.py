@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from facesim.face.mesh import Face
-from facesim.outputs import write_atomically
+from facesim.outputs import signals_held, write_atomically
 from facesim.render.backend import pyvista
 
 SKIN = np.array([0.91, 0.74, 0.63])
@@ -170,6 +170,7 @@ class PanelScene:
     titles: list
     cavities: list
 
+    @signals_held()
     def set_shape(self, k: int, vertices: np.ndarray) -> None:
         """Move panel ``k``'s face (and its mouth backdrop) to ``vertices`` (n, 3), mm."""
         self.meshes[k].points = np.asarray(vertices, float)
@@ -184,11 +185,13 @@ class PanelScene:
         else:
             actor.SetText(7, text)  # vtkCornerAnnotation.UpperEdge
 
+    @signals_held()
     def image(self) -> np.ndarray:
         """The rendered picture, (height, width, 3) uint8 RGB."""
         self.plotter.render()
         return np.asarray(self.plotter.screenshot(return_img=True))[..., :3]
 
+    @signals_held()
     def close(self) -> None:
         self.plotter.close()
 
@@ -242,6 +245,7 @@ def _aim_camera(plotter, face: Face, azimuth_deg: float, half_height: float) -> 
     plotter.camera.parallel_scale = half_height
 
 
+@signals_held()  # an interrupt half-way through VTK's set-up crashed the process at exit (SIGSEGV)
 def build_scene(
     face: Face,
     panels: list[FacePanel],
@@ -293,6 +297,6 @@ def render_panels(
     """
     scene = build_scene(face, panels, columns, panel_size, azimuth_deg)
     try:
-        return write_atomically(Path(path), lambda tmp: scene.plotter.screenshot(str(tmp)))
+        return write_atomically(Path(path), signals_held()(lambda tmp: scene.plotter.screenshot(str(tmp))))
     finally:
         scene.close()

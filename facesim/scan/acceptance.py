@@ -101,3 +101,36 @@ def accepted_anatomy(calibration: FacsFitResult, n_vertices: int | None = None
     return calibration.start, (), builtin_acceptance(calibration.start, n_vertices)
 
 
+
+
+#: A symmetric patient on an imported face showing more asymmetry than this (mm) after repairs or
+#: decimation gets a warning: part of it may be the mesh work, not the patient. Below the 1.3-1.5 mm
+#: repeat-measurement noise of 3D smiles (clinical-parameters section 7, Tanikawa & Takada 2018).
+REPAIR_ASYMMETRY_WARN_MM = 1.0
+#: Repairs that change the surface the muscles move (the others only renumber or re-wind it).
+SURFACE_REPAIRS = ("removed", "decimated")
+
+
+def check_own_asymmetry(face, report) -> None:
+    """Add to an ImportReport what a symmetric patient shows on ``face`` (builds one model).
+
+    ``report.own_asymmetry`` gets the rest and smile corner height deviations, the excursion
+    difference and the lower lip's deviation (mm, left minus right): the face's own asymmetry, which
+    the planner counts as the patient's. A warning follows when repairs changed the surface and the
+    asymmetry reaches REPAIR_ASYMMETRY_WARN_MM.
+    """
+    from facesim.anatomy.patient import Patient
+    from facesim.tissue.patient_metrics import patient_metrics
+
+    m = patient_metrics(FaceModel(face), Patient())
+    parts = {"rest": m.rest_height_deviation, "smile": m.height_deviation, "excursion": m.excursion_difference,
+             "lower lip": m.lower_lip_deviation}
+    report.own_asymmetry = (f"a symmetric patient on this face shows {float(m.asymmetry):.2f} mm (left minus right: "
+                            + ", ".join(f"{k} {float(v):+.2f}" for k, v in parts.items()) + ")")
+    surface = [r for r in report.repairs if r.startswith(SURFACE_REPAIRS)]
+    if surface and float(m.asymmetry) >= REPAIR_ASYMMETRY_WARN_MM:
+        report.warnings.append(
+            f"after the repairs ({'; '.join(surface)}) a symmetric patient shows {float(m.asymmetry):.1f} mm of "
+            "asymmetry: part of it may be the mesh work, not the face; the planner would treat it as the "
+            "patient's (" + ("import with a larger --decimate, or none, and compare)" if any(
+                r.startswith("decimated") for r in surface) else "repair the scan in a mesh editor and compare)"))

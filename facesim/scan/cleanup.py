@@ -13,6 +13,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from facesim.errors import InputError
+from facesim.geometry.visibility import depth_behind_front
 from facesim.geometry.repair import (
     MeshCheck,
     check_mesh,
@@ -118,6 +119,48 @@ def clean_scan(vertices: np.ndarray, faces: np.ndarray, marks: Marks, keep_verti
     marks = marks.follow(old_to_new, "unused")
     vertices, faces, marks, notes = keep_landmark_part(vertices, faces, marks)
     return vertices, faces, marks, check, repairs + notes
+
+
+#: The inside of the mouth: faces in the mouth's frontal box lying this far (x the inter-pupillary
+#: distance) behind the front-most surface. 0.08 IPD is 5 mm on a 62 mm face, behind most of the lips'
+#: own inner surface; less than half the IPD keeps the back of the head and neck out of it.
+CAVITY_DEPTH_IPD = (0.08, 0.5)
+
+
+def drop_mouth_cavity(vertices: np.ndarray, faces: np.ndarray, landmarks: dict[str, int]):
+    """Remove a mouth socket a full-head scan carries behind the lips (mm, facesim's frame).
+
+    The faces in the mouth's frontal box (between the corners, from below the lower lip to below
+    the nose) hidden behind the front-most surface by CAVITY_DEPTH_IPD are cut; if that detaches a
+    part from the face (the socket), the cut and the detached part are dropped. A skin-only scan
+    (nothing detaches) is returned unchanged. Returns (vertices, faces, landmarks, repairs).
+    """
+    v = vertices
+    ipd = float(np.linalg.norm(v[landmarks["pupil_left"]] - v[landmarks["pupil_right"]]))
+    st, cl, cr = v[landmarks["stomion"]], v[landmarks["cheilion_left"]], v[landmarks["cheilion_right"]]
+    half = 0.5 * abs(cl[0] - cr[0])
+    centre = v[faces].mean(axis=1)
+    box = ((np.abs(centre[:, 0] - st[0]) < 1.15 * half) & (centre[:, 1] < st[1] + 0.5 * half)
+           & (centre[:, 1] > st[1] - 0.6 * half))
+    depth = np.zeros(len(faces))
+    depth[box] = depth_behind_front(v, faces, centre[box])
+    lo, hi = (k * ipd for k in CAVITY_DEPTH_IPD)
+    cut = box & (depth > lo) & (depth < hi)
+    if not cut.any():
+        return vertices, faces, landmarks, []
+    count, label = vertex_components(len(v), faces[~cut])
+    ids = list(landmarks.values())
+    part = np.bincount(label[ids], minlength=count).argmax()
+    keep = ~cut & (label[faces[:, 0]] == part)
+    detached = int((~cut & ~keep).sum())
+    if detached == 0:
+        return vertices, faces, landmarks, []
+    new_vertices, new_faces, old_to_new = compact(v, faces, keep)
+    tree = cKDTree(new_vertices)
+    moved = {n: int(old_to_new[i]) if old_to_new[i] >= 0 else int(tree.query(v[i])[1]) for n, i in landmarks.items()}
+    return new_vertices, new_faces, moved, [
+        f"removed the inside of the mouth: {int(cut.sum()) + detached} faces behind the lips "
+        f"(a full-head scan's mouth socket is not skin the muscles move)"]
 
 
 def _front_normal_z(vertices: np.ndarray, faces: np.ndarray, landmarks: dict[str, int]) -> float:

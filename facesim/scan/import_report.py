@@ -40,6 +40,7 @@ class ImportReport:
     n_faces: int = 0
     estimate_mb: float = 0.0
     estimate_s: float = 0.0
+    own_asymmetry: str = ""  # filled by scan.acceptance.check_own_asymmetry (needs a model)
 
     def lines(self) -> list[str]:
         c = self.check
@@ -60,5 +61,7 @@ class ImportReport:
         out += [f"muscle not placed: {m}: {why}" for m, why in self.muscles_missing.items()]
         out.append(f"face: {self.n_vertices} vertices, {self.n_faces} triangles; model needs about "
                    f"{self.estimate_mb:.0f} MB and {self.estimate_s:.1f} s to build")
+        if self.own_asymmetry:
+            out.append(f"own asymmetry: {self.own_asymmetry}")
         out += [f"warning: {w}" for w in self.warnings]
         return out

@@ -13,6 +13,7 @@ from facesim.face.mesh import Face
 from facesim.face.mouth_slit import above_below, cut_opening, find_opening, lip_path
 from facesim.face.regions import face_regions
 from facesim.geometry.repair import boundary_loops
+from facesim.geometry.visibility import depth_behind_front
 
 
 def prepare_face(vertices: np.ndarray, faces: np.ndarray, landmarks: dict[str, int], name: str = "face") -> tuple[Face, str]:
@@ -55,7 +56,8 @@ def prepare_face(vertices: np.ndarray, faces: np.ndarray, landmarks: dict[str, i
         boundary[loop] = True
     boundary[mouth.upper] = boundary[mouth.lower] = False
     boundary[mouth.corners] = False
-    regions, tie = face_regions(vertices, landmarks, mouth, above, below, boundary)
+    depth = depth_behind_front(vertices, faces, vertices)
+    regions, tie = face_regions(vertices, landmarks, mouth, above, below, boundary, depth)
     return Face(vertices=vertices, faces=faces, landmarks=landmarks, regions=regions, anchoring=tie, name=name), text
 
 

@@ -22,7 +22,7 @@ from facesim.errors import InputError
 from facesim.face.frame import IPD_RANGE_MM, UNITS_MM, Pose, detect_units, fit_pose
 from facesim.face.mesh import Face
 from facesim.geometry.repair import check_mesh
-from facesim.scan.cleanup import Marks, clean_scan, decimate_scan, outward_winding
+from facesim.scan.cleanup import Marks, clean_scan, decimate_scan, drop_mouth_cavity, outward_winding
 from facesim.scan.import_report import LARGE_MESH, ImportReport, model_cost
 from facesim.scan.imported_face import check_muscles, prepare_face
 from facesim.scan.landmark_files import read_landmark_file
@@ -153,6 +153,8 @@ def import_face(
     vertices, pose = _into_frame(vertices, landmarks, units, report)
     derive_in_frame(landmarks, vertices, report.derived)
     _require_landmarks(landmarks, anatomy or Anatomy.default(), lm.source)
+    vertices, faces, landmarks, notes = drop_mouth_cavity(vertices, faces, landmarks)
+    report.repairs += notes
     faces, notes = outward_winding(vertices, faces, landmarks)
     report.repairs += notes
     if decimate_to is not None and decimate_to < len(vertices):

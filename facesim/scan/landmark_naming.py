@@ -116,12 +116,25 @@ def name_landmarks(vertices: np.ndarray, indices: dict[str, int], ibug: np.ndarr
     return landmarks, derived
 
 
+#: Soft choice of the front of the surface near (x, y): a vertex's weight grows by e for each
+#: FRONT_SOFTNESS_MM it lies further forward (mm), and falls as a Gaussian of its frontal distance.
+FRONT_SOFTNESS_MM = 1.0
+
+
 def front_vertex(vertices: np.ndarray, x: float, y: float, radius: float) -> int:
-    """The most anterior vertex (largest z) within ``radius`` of (x, y) in the frontal plane."""
-    near = np.flatnonzero(np.hypot(vertices[:, 0] - x, vertices[:, 1] - y) < radius)
+    """The vertex at the front of the surface near (x, y) in the frontal plane (mm, facesim's frame).
+
+    The weighted mean of the vertices within 3 ``radius``, weighted by a Gaussian of their frontal
+    distance (``radius``) and by how far forward they lie (FRONT_SOFTNESS_MM), then the vertex nearest
+    it. Unlike the most anterior vertex of a disc, it moves smoothly as the face changes a little."""
+    d = np.hypot(vertices[:, 0] - x, vertices[:, 1] - y)
+    near = np.flatnonzero(d < 3.0 * radius)
     if len(near) == 0:
-        return int(np.argmin(np.hypot(vertices[:, 0] - x, vertices[:, 1] - y)))
-    return int(near[np.argmax(vertices[near, 2])])
+        return int(np.argmin(d))
+    z = vertices[near, 2]
+    w = np.exp(-((d[near] / radius) ** 2) + (z - z.max()) / FRONT_SOFTNESS_MM)
+    point = w @ vertices[near] / w.sum()
+    return int(near[np.argmin(np.linalg.norm(vertices[near] - point, axis=1))])
 
 
 def derive_in_frame(landmarks: dict[str, int], vertices: np.ndarray, derived: list[str]) -> None:

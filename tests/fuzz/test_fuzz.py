@@ -158,7 +158,7 @@ def test_generated_mesh_files_are_refused_cleanly(tmp_path_factory, content, suf
     OUTCOMES["mesh: accepted, plausible"] += 1
 
 
-@settings(max_examples=max(6, EXAMPLES // 8), deadline=None, derandomize="FACESIM_FUZZ_EXAMPLES" not in os.environ,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize="FACESIM_FUZZ_EXAMPLES" not in os.environ,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(step=st.one_of(st.sampled_from([0.25, 0.5, 1.0, 2.0]), numbers), max_units=st.one_of(st.floats(2, 20), numbers),
        max_site=st.one_of(st.floats(2, 20), numbers),
