@@ -45,6 +45,7 @@ class Measurements:
     ipd_mm : float, the rest photo's inter-pupillary distance
     meei_rest, meei_smile : MeeiPhoto or None, the MEEI (Emotrics) measures of each photo (None when the
         file has no 68 iBUG points, e.g. a JSON of named points)
+    pupil_source : str, how the rest photo's pupils were found (landmark_input.PUPIL_SOURCES key)
     """
 
     corner: CornerMetrics
@@ -56,6 +57,7 @@ class Measurements:
     ipd_mm: float
     meei_rest: MeeiPhoto | None = None
     meei_smile: MeeiPhoto | None = None
+    pupil_source: str = "named"
 
     def excursion_change(self) -> tuple[float, float] | None:
         """(left, right) MEEI commissure excursion change, smile minus rest (mm), or None without 68 points."""
@@ -110,4 +112,5 @@ def measure(rest: LandmarkSet, smile: LandmarkSet, others: dict[str, LandmarkSet
         ipd_mm=rest.ipd_mm,
         meei_rest=photo_meei(rest),
         meei_smile=photo_meei(smile),
+        pupil_source=rest.pupil_source,
     )
