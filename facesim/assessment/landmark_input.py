@@ -158,7 +158,7 @@ def scale_of(raw: RawLandmarks, scale: Scale) -> tuple[float, str]:
     if raw.iris_radius:
         iris = scale.iris_mm or DEFAULT_IRIS_MM
         px = 2.0 * float(np.mean(list(raw.iris_radius.values())))
-        how = "--iris-mm" if scale.iris_mm else "the default (Emotrics)"
+        how = "--iris-mm" if scale.iris_mm else "Emotrics' default"
         return iris / px, f"iris diameter {iris:g} mm ({how}) over the file's mean iris diameter {px:.1f} px"
     if scale.iris_mm is not None:
         raise InputError(f"{raw.source}: --iris-mm needs iris circles in the file; use --ipd-mm or "
