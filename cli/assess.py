@@ -32,6 +32,11 @@ class Side(str, Enum):
     right = "right"
 
 
+class Healthy(str, Enum):
+    left = "left"
+    right = "right"
+
+
 def _history(path: Path | None, flags: dict, chewing: Side | None, propping: Side | None,
              injections: list[str]) -> dict:
     from facesim.datafiles import read_toml
@@ -90,8 +95,46 @@ def _row(name: str, metrics) -> SimpleNamespace:
     return SimpleNamespace(patient=SimpleNamespace(name=name), metrics=metrics)
 
 
+MeasuresOut = Annotated[Optional[Path], typer.Option(
+    help="Write the measures (MEEI per photo and rest->smile, facesim's corner travel, eFACE-style scores) "
+         "here: .csv, .json or .xlsx.")]
+HealthySide = Annotated[Optional[Healthy], typer.Option(
+    help="The healthy side for the eFACE-style scores and Deviation % (default: inferred).")]
+PhotoDate = Annotated[Optional[str], typer.Option(help="The photos' date for the measures header (default: today).")]
+
+
+def _parsed_history(path: Path | None, answers: dict, chewing: Side | None, propping: Side | None,
+                    injections: list[str] | None):
+    """The History from the file, the answer flags and the previous injections (bad ones fail here)."""
+    from facesim.scenario.history import parse_history
+
+    table = _history(path, answers, chewing, propping, injections or [])
+    return parse_history(table, where=f"{path}: history" if path else "history")
+
+
+def _landmark_sets(rest: Path, smile: Path, expression, mm_per_px, ipd_mm, iris_mm):
+    """The rest, smile and further expressions' landmarks (bad files fail here, before the model)."""
+    from facesim.assessment.landmark_input import Scale, read_landmarks
+
+    scale = Scale(mm_per_px=mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
+    rest_set, smile_set = read_landmarks(rest, scale), read_landmarks(smile, scale)
+    return rest_set, smile_set, {key: read_landmarks(file, scale) for key, file in _expressions(expression or [])}
+
+
+def _check_outputs(out: Path | None, measures_out: Path | None, force: bool) -> None:
+    """Refuse taken or unwritable outputs and a measures suffix facesim cannot write, before any work."""
+    from facesim.assessment.measures_export import SUFFIXES
+    from facesim.outputs import check_suffix, check_writable
+
+    if out is not None:
+        check_writable(out, force)
+    if measures_out is not None:
+        check_writable(check_suffix(measures_out, SUFFIXES, "--measures-out"), force)
+
+
 def assess(
-    rest: Annotated[Path, typer.Option(help="Landmarks of the rest photo (68-point text, Emotrics .txt or JSON).")],
+    rest: Annotated[Path, typer.Option(
+        help="Landmarks of the rest photo (68-point text or .pts, Emotrics .txt, CSV or JSON).")],
     smile: Annotated[Path, typer.Option(help="Landmarks of the smile photo.")],
     history: Annotated[Optional[Path], typer.Option(help="TOML file with a [history] table.")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Write the calibrated patient TOML here.")] = None,
@@ -123,39 +166,82 @@ def assess(
     jaw_propping: Annotated[Optional[Side], typer.Option(help="History: props the jaw on this side.")] = None,
     previous_injection: Annotated[Optional[list[str]], typer.Option(
         help="History: DAY,SITE,UNITS[,PRODUCT] (DAY negative: days ago); repeat for more.")] = None,
+    measures_out: MeasuresOut = None,
+    healthy_side: HealthySide = None,
+    date: PhotoDate = None,
     vertices: Vertices = DEFAULT_VERTICES,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT and MEASURES_OUT if they exist.")] = False,
 ) -> None:
     """Measure a patient from rest and smile landmarks, sort the cause of the asymmetry, and calibrate muscle strengths and tones to the measurements."""
     from facesim.assessment.assess import assess as assess_patient
-    from facesim.assessment.landmark_input import Scale, read_landmarks
-    from facesim.assessment.patient_fit import patient_toml
-    from facesim.outputs import check_writable, write_text
-    from facesim.scenario.history import parse_history
     from facesim.tissue.model import FaceModel
 
-    if out is not None:
-        check_writable(out, force)
-    scale = Scale(mm_per_px=scale_mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
-    rest_set, smile_set = read_landmarks(rest, scale), read_landmarks(smile, scale)  # bad files fail before the model
-    others = {key: read_landmarks(file, scale) for key, file in _expressions(expression or [])}
-    hist_table = _history(history, _answers(locals()), chewing_side, jaw_propping, previous_injection or [])
-    hist = parse_history(hist_table, where=f"{history}: history" if history else "history")
+    _check_outputs(out, measures_out, force)
+    healthy = healthy_side.value if healthy_side else None
+    rest_set, smile_set, others = _landmark_sets(rest, smile, expression, scale_mm_per_px, ipd_mm, iris_mm)
+    hist = _parsed_history(history, _answers(locals()), chewing_side, jaw_propping, previous_injection)
     io = streams()
     with io.info.status("building the face model and fitting the patient..."):
         found = assess_patient(FaceModel.builtin(vertices), rest_set, smile_set, expressions=others, history=hist,
-                               sex=sex.value, name=name or rest.stem)
+                               sex=sex.value, name=name or rest.stem, healthy_side=healthy)
     print_assessment(io.data, found, rest, smile)
+    print_clinical_measures(io.data, found)
     if out is not None:
-        write_text(out, patient_toml(found.fit, found.history, sex=sex.value, vertices=vertices))
-        io.wrote(out)
+        io.wrote(_write_patient(out, found, sex.value, vertices))
+    if measures_out is not None:
+        io.wrote(_write_measures(measures_out, found, rest_set, smile_set, name or rest.stem, date, healthy))
     io.disclaimer()
+
+
+def _write_patient(out: Path, found, sex: str, vertices: int) -> Path:
+    from facesim.assessment.patient_fit import patient_toml
+    from facesim.outputs import write_text
+
+    return write_text(out, patient_toml(found.fit, found.history, sex=sex, vertices=vertices))
+
+
+def _write_measures(path: Path, found, rest_set, smile_set, name: str, date: str | None, healthy: str | None):
+    import datetime
+
+    from facesim.assessment.measures_export import eface_rows, header_block, measures_rows, write_measures
+
+    notes = [] if found.measures.meei_rest is not None and found.measures.meei_smile is not None else [
+        "the MEEI measures and eFACE scores need 68-point landmark files (iBUG, Emotrics, .pts, CSV)"]
+    header = header_block(name=name, date=date or datetime.date.today().isoformat(), rest=rest_set,
+                          smile=smile_set, eface=found.eface, notes=notes)
+    return write_measures(path, header, measures_rows(found.measures, healthy, found.eface), eface_rows(found.eface))
+
+
+def print_clinical_measures(console, found) -> None:
+    """The MEEI (Emotrics) measures per photo and their change, and the eFACE-style scores."""
+    from rich.table import Table
+
+    from facesim.assessment.measures_export import measures_rows
+
+    m = found.measures
+    if m.meei_rest is None or m.meei_smile is None:
+        console.print("[dim]MEEI (Emotrics) measures: need 68-point landmark files; not computed[/dim]")
+        return
+    table = Table(title="MEEI (Emotrics) measures (iris-centre line horizontal; patient's R / L; mm, deg)")
+    for col in ("photo", "measure", "Right", "Left", "L-R"):
+        table.add_column(col, justify="left" if col in ("photo", "measure") else "right")
+    cell = lambda v: "—" if v is None else f"{v:.2f}"  # noqa: E731
+    for r in measures_rows(m, None, found.eface):
+        if r["defined by"].startswith("MEEI"):
+            table.add_row(r["photo"], escape(r["measure"]), cell(r["Right"]), cell(r["Left"]), cell(r["Left - Right"]))
+    console.print(table)
+    e = found.eface
+    dynamic = "— (the healthy side does not smile)" if e.dynamic_score is None else f"{e.dynamic_score:.0f}"
+    console.print(f"eFACE-style oral commissure ({e.affected_side} side affected; healthy side {e.healthy_side}, "
+                  f"{escape(e.healthy_side_how)}): at rest {e.static_score:.0f}, movement with smile {dynamic} "
+                  "(0-100, 100 normal)")
 
 
 def print_assessment(console, found, rest: Path, smile: Path) -> None:
     """The measurements beside the fitted model, the cause types with reasons, the fit's quality."""
     from rich.table import Table
 
+    from facesim.assessment.landmark_input import PUPIL_SOURCES
     from facesim.metrics import verdict
 
     measurements, result, cal = found.measures, found.triage, found.fit
@@ -163,6 +249,7 @@ def print_assessment(console, found, rest: Path, smile: Path) -> None:
         console.print(f"[bold red]{escape(result.urgency.title.upper())}[/bold red]: {escape(result.urgency.words)}")
     console.print(f"rest: {escape(rest)}  smile: {escape(smile)}  "
                   f"(inter-pupillary distance {measurements.ipd_mm:.1f} mm)")
+    console.print(f"pupils: {escape(PUPIL_SOURCES[measurements.pupil_source])}")
     console.print(metrics_table([_row("measured", measurements.corner), _row("calibrated model", cal.predicted)]))
     extra = []
     if measurements.chin_deviation_mm is not None:

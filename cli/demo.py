@@ -17,25 +17,32 @@ def _signed(value: float, positive: str, negative: str) -> str:
     return f"{value:+.2f} ({dominant_side(value, positive, negative)})"
 
 
+def _direction(angle) -> str:
+    """A travel direction in degrees, or "—" when the corner moved too little to have one (NaN)."""
+    value = float(angle)
+    return "—" if value != value else f"{value:.1f}"
+
+
 def metrics_table(cases):
     """A rich Table of corner metrics, one column per case (each has ``.patient.name`` and ``.metrics``)."""
     from rich.table import Table
 
     from facesim.metrics import verdict
 
-    table = Table(title="Mouth-corner balance (mm, degrees; L-R = patient's left minus right)")
+    table = Table(title="Mouth-corner balance (mm, degrees; L-R = patient's left minus right; facesim's motion "
+                        "measures, not Emotrics')")
     table.add_column("measure")
     for case in cases:
         table.add_column(case.patient.name, justify="right")
     rows = [
         ("corner height L-R at rest", lambda m: _signed(m.rest_height_deviation, "left higher", "right higher")),
         ("corner height L-R in smile", lambda m: _signed(m.height_deviation, "left higher", "right higher")),
-        ("smile excursion L / R", lambda m: f"{m.excursion_left:.2f} / {m.excursion_right:.2f}"),
-        ("excursion L-R", lambda m: _signed(m.excursion_difference, "left pulls more", "right pulls more")),
-        ("smile angle L / R", lambda m: f"{m.angle_left:.1f} / {m.angle_right:.1f}"),
+        ("corner travel rest->smile L / R", lambda m: f"{m.excursion_left:.2f} / {m.excursion_right:.2f}"),
+        ("corner travel L-R", lambda m: _signed(m.excursion_difference, "left pulls more", "right pulls more")),
+        ("travel direction L / R (deg)", lambda m: f"{_direction(m.angle_left)} / {_direction(m.angle_right)}"),
         ("corner reach rest->smile L / R", lambda m: f"{m.rest_reach_left:.1f}->{m.reach_left:.1f} / "
          f"{m.rest_reach_right:.1f}->{m.reach_right:.1f}"),
-        ("lower lip L-R rest / smile", lambda m: f"{m.rest_lower_lip_deviation:+.2f} / {m.lower_lip_deviation:+.2f}"),
+        ("lower lip (iBUG 56/58) L-R rest / smile", lambda m: f"{m.rest_lower_lip_deviation:+.2f} / {m.lower_lip_deviation:+.2f}"),
         ("balance score (0-100)", lambda m: f"{float(m.balance_score):.0f}"),
         ("verdict", lambda m: verdict(float(m.asymmetry))),
     ]

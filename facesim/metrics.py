@@ -25,6 +25,15 @@ METRIC_LANDMARKS = (
     "lower_lip_right",
 )
 EVEN_MM = 0.05  # differences below this are reported as "even"
+#: CornerMetrics fields under the names users see (CSV/JSON keys): facesim's motion measures are
+#: "corner travel" and "travel direction", never Emotrics' "commissure excursion" / "smile angle".
+EXPORT_NAMES = {
+    "excursion_left": "corner_travel_left_mm",
+    "excursion_right": "corner_travel_right_mm",
+    "excursion_difference": "corner_travel_difference_mm",
+    "angle_left": "travel_direction_left_deg",
+    "angle_right": "travel_direction_right_deg",
+}
 
 
 def frontal_coordinates(points: np.ndarray) -> np.ndarray:
@@ -89,14 +98,22 @@ class CornerMetrics:
     rest_height_deviation, height_deviation : mm
         Commissure height difference at rest and in the expression.
     rest_lower_lip_deviation, lower_lip_deviation : mm
-        Lower-lip height difference (points midway along each lower lip).
+        Lower-lip height difference at the lower_lip_left/right landmarks (iBUG 56 / 58 in photo
+        input, about 0.4 of the way from the midline to the corner). Not Emotrics' lower-lip
+        height deviation (a spline point below the upper lip's half-way point: assessment.meei).
     rest_reach_left/right, reach_left/right : mm
         Commissure distance from the facial midline.
     excursion_left/right : mm
-        Commissure displacement from rest to the expression (frontal plane).
+        Corner travel: the commissure's displacement from rest to the expression
+        (frontal plane). facesim's own motion measure, not Emotrics' commissure
+        excursion (a distance from the lower-lip midline point in one photo:
+        facesim.assessment.meei); users see it as "corner travel" (EXPORT_NAMES).
     excursion_difference : mm
     angle_left/right : degrees
-        Direction of that displacement above the lateral horizontal.
+        Travel direction: the direction of that displacement above the lateral
+        horizontal; NaN when the corner travelled less than measures.toml
+        ``[motion] min_travel_for_direction_mm`` (a corner that did not move has
+        no direction). Not Emotrics' smile angle.
     """
 
     rest_height_deviation: np.ndarray
@@ -115,6 +132,10 @@ class CornerMetrics:
 
     def as_dict(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def export_dict(self) -> dict[str, np.ndarray]:
+        """The metrics under the names users see in exports (EXPORT_NAMES)."""
+        return {EXPORT_NAMES.get(k, k): v for k, v in self.as_dict().items()}
 
     @property
     def asymmetry(self) -> np.ndarray:
@@ -136,7 +157,8 @@ def corner_metrics(rest_points: np.ndarray, points: np.ndarray) -> CornerMetrics
     d = e[..., 2:4, :] - r[..., 2:4, :]  # corner displacement (left, right)
     lateral = d[..., 0] * np.array([1.0, -1.0])
     excursion = np.linalg.norm(d, axis=-1)
-    angle = np.degrees(np.arctan2(d[..., 1], lateral))
+    moved = excursion >= bundled.measures().motion.min_travel_for_direction_mm
+    angle = np.where(moved, np.degrees(np.arctan2(d[..., 1], lateral)), np.nan)
     return CornerMetrics(
         rest_height_deviation=r[..., 2, 1] - r[..., 3, 1],
         height_deviation=e[..., 2, 1] - e[..., 3, 1],

@@ -108,3 +108,66 @@ def test_any_name_is_written_as_toml_the_planner_reads(tmp_path):
     from facesim.scenario.case import load_scenario
 
     assert load_scenario(out).patient.name == "Zoë 😀"
+
+
+def test_measures_out_writes_csv_json_and_xlsx_with_the_same_numbers(tmp_path):
+    import csv
+    import json
+
+    from openpyxl import load_workbook
+
+    files = {s: tmp_path / f"m.{s}" for s in ("csv", "json", "xlsx")}
+    for f in files.values():
+        r = run("--rest", DATA / "rest_emotrics.txt", "--smile", DATA / "smile_emotrics.txt", "--measures-out", f,
+                "--name", "Ada", "--date", "2024-05-01")
+        assert r.exit_code == 0, r.output
+    assert "MEEI (Emotrics) measures" in r.output and "eFACE-style oral commissure" in r.output
+    assert "pupils: iris centres" in r.output
+    with files["csv"].open(newline="") as fh:
+        from_csv = [row for row in csv.reader(fh)]
+    from_xlsx = [[c for c in row] for row in load_workbook(files["xlsx"]).active.iter_rows(values_only=True)]
+    assert len(from_csv) == len(from_xlsx)
+
+    def same(a, b):
+        if b is None:
+            return a == ""
+        return float(a) == pytest.approx(b, abs=1e-12) if isinstance(b, float) else a == str(b)
+
+    for a, b in zip(from_csv, from_xlsx):
+        assert all(same(x, y) for x, y in zip(a, b)), (a, b)
+    assert from_csv[0] == ["patient", "Ada"] and from_csv[1] == ["date", "2024-05-01"]
+    ce = next(row for row in from_csv if row[:2] == ["smile", "Commissure excursion (CE)"])
+    assert float(ce[3]) == pytest.approx(35.669, abs=1e-3) and float(ce[4]) == pytest.approx(38.261, abs=1e-3)
+    data = json.loads(files["json"].read_text())
+    assert data["header"]["patient"] == "Ada"
+    assert {r["measure"] for r in data["measures"]} >= {"Corner travel (rest to smile)", "Smile angle (SA)"}
+    assert data["eface"][0]["affected side"] == "right"
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--measures-out", "m.xls"], "--measures-out m.xls: cannot write a .xls file; end the name in .csv or .json or .xlsx"),
+    (["--healthy-side", "middle"], "middle"),
+])
+def test_measures_out_bad_options_exit_2(tmp_path, extra, words):
+    r = runner.invoke(app, [*BASE, "--rest", str(DATA / "rest_emotrics.txt"), "--smile",
+                            str(DATA / "smile_emotrics.txt"),
+                            *[str(tmp_path / e) if e.endswith(".xls") else e for e in extra]])
+    assert r.exit_code == 2
+    assert words.split(":")[-1].strip().split()[0] in r.output
+
+
+def test_measures_out_needs_force_to_overwrite(tmp_path):
+    out = tmp_path / "m.csv"
+    out.write_text("keep")
+    r = run("--rest", DATA / "rest_emotrics.txt", "--smile", DATA / "smile_emotrics.txt", "--measures-out", out)
+    assert r.exit_code == 2 and "--force" in r.output and out.read_text() == "keep"
+
+
+def test_json_named_points_have_no_meei_measures_and_say_so(tmp_path):
+    out = tmp_path / "m.csv"
+    r = run("--rest", DATA / "rest_named_mm.json", "--smile", DATA / "smile_named_mm.json", "--measures-out", out,
+            "--healthy-side", "left")
+    assert r.exit_code == 0, r.output
+    assert "need 68-point landmark files" in r.output
+    text = out.read_text()
+    assert "Corner travel (rest to smile)" in text and "Commissure excursion" not in text

@@ -53,3 +53,23 @@ def test_balance_score_and_verdicts():
     assert float(m.balance_score) == pytest.approx(50.0)
     assert verdict(1.0) == "not noticeable" and verdict(7.0) == "clearly noticeable"
     assert dominant_side(3.0) == "left" and dominant_side(-0.01) == "even" and dominant_side(-1) == "right"
+
+
+def test_a_corner_that_did_not_move_has_no_travel_direction():
+    from types import SimpleNamespace
+
+    from facesim_cli.demo import metrics_table
+    from facesim.metrics import EXPORT_NAMES
+
+    rest = np.array([[31.0, 0, 0], [-31.0, 0, 0], [25.0, -60, 0], [-25.0, -60, 0], [12.0, -66, 0], [-12.0, -66, 0]])
+    smile = rest.copy()
+    smile[2] += [3.0, 3.0, 0.0]  # the left corner travels 4.24 mm at 45 degrees; the right stays (arctan2 would say 180)
+    smile[3] += [-0.1, 0.0, 0.0]  # 0.1 mm: under the 0.5 mm minimum
+    m = corner_metrics(rest, smile)
+    assert float(m.angle_left) == pytest.approx(45.0) and np.isnan(m.angle_right)
+    assert set(m.export_dict()) >= set(EXPORT_NAMES.values())
+    from rich.console import Console
+
+    console = Console(record=True, width=200)
+    console.print(metrics_table([SimpleNamespace(patient=SimpleNamespace(name="p"), metrics=m)]))
+    assert "45.0 / —" in console.export_text()

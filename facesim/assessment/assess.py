@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from facesim.anatomy.patient import Patient
+from facesim.assessment.eface import EfaceScores, eface_scores
 from facesim.assessment.landmark_input import LandmarkSet, Scale, read_landmarks
 from facesim.assessment.measures import Measurements, measure
 from facesim.assessment.patient_fit import PatientFit, fit_patient
@@ -34,6 +35,7 @@ class Assessment:
     fit : PatientFit, the fitted multipliers and how well they reproduce the photos
     patient : Patient, the fitted patient with their sex and static (jaw) offsets, ready to simulate
     history : History
+    eface : EfaceScores or None, the eFACE-style oral-commissure scores (None without 68-point files)
     """
 
     measures: Measurements
@@ -41,6 +43,7 @@ class Assessment:
     fit: PatientFit
     patient: Patient
     history: History
+    eface: EfaceScores | None = None
 
 
 def _landmarks(value: LandmarkSet | Path | str, scale: Scale) -> LandmarkSet:
@@ -49,7 +52,7 @@ def _landmarks(value: LandmarkSet | Path | str, scale: Scale) -> LandmarkSet:
 
 def assess(model: FaceModel, rest, smile, *, expressions: dict | None = None, ipd_mm: float | None = None,
            mm_per_px: float | None = None, iris_mm: float | None = None, history: History | None = None,
-           sex: str = "female", name: str | None = None) -> Assessment:
+           sex: str = "female", name: str | None = None, healthy_side: str | None = None) -> Assessment:
     """Measure, triage and fit a patient.
 
     Parameters
@@ -61,6 +64,7 @@ def assess(model: FaceModel, rest, smile, *, expressions: dict | None = None, ip
     history : History or None (no history answers)
     sex : ``female`` or ``male``
     name : the patient's name (default: the rest file's stem)
+    healthy_side : ``left`` / ``right`` for the eFACE-style scores, or None to infer it
     """
     scale = Scale(mm_per_px=mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
     rest_set, smile_set = _landmarks(rest, scale), _landmarks(smile, scale)
@@ -69,6 +73,9 @@ def assess(model: FaceModel, rest, smile, *, expressions: dict | None = None, ip
         model.expressions.get(key)  # unknown expression -> InputError naming the known ones
     history = history or History()
     measures = measure(rest_set, smile_set, others)
+    eface = None
+    if measures.meei_rest is not None and measures.meei_smile is not None:
+        eface = eface_scores(measures.meei_rest, measures.meei_smile, healthy_side)
     result = triage(measures, history, sex)
     if result.droop_unexamined:  # the planner keeps both paths until the examination says which
         history = dataclasses.replace(history, rest_droop_unexamined=True)
@@ -79,4 +86,4 @@ def assess(model: FaceModel, rest, smile, *, expressions: dict | None = None, ip
                       name=name)
     patient = dataclasses.replace(fit.patient, sex=sex, jaw_shift_mm=fit.jaw_shift_mm or (0.0, 0.0, 0.0),
                                   jaw_cant_deg=fit.jaw_cant_deg or 0.0)
-    return Assessment(measures, result, fit, patient, history)
+    return Assessment(measures, result, fit, patient, history, eface)

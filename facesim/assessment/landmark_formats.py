@@ -36,6 +36,15 @@ JSON of named points
     "points": {"cheilion_left": [x, y] or [x, y, z], ...},
     "iris": {"left": [x, y, r], "right": [x, y, r]}}`` (``units`` and ``frame``
     optional; ``points`` may also be the top-level object).
+CSV (``.csv``): facesim.assessment.landmark_csv
+    68 rows ``x,y`` (or ``x,y,z``) with or without a header row; a header may name
+    ``name`` (facesim names), ``index`` (iBUG 0-67) and ``x``, ``y``, ``z`` columns, or be
+    one wide row ``x_0 ... x_67, y_0 ... y_67`` (OpenFace's layout).
+iBUG ``.pts``
+    ``version: 1``, ``n_points: 68``, the 68 rows between ``{`` and ``}`` (image pixels).
+
+Iris circles (Emotrics, JSON ``iris``) keep their centre as well as their radius: the
+centre is then the pupil (facesim.assessment.landmark_input).
 
 Scaling to mm and the change to facesim's frame: facesim.assessment.landmark_input.
 """
@@ -72,6 +81,7 @@ class RawLandmarks:
     units : "px", "mm" or None (not stated)
     frame : "image" or "facesim"
     iris_radius : dict side -> float, file units (only irises the file gives)
+    iris_centre : dict side -> (d,) float array, file units and frame (only irises the file gives)
     ibug : (68, d) float array or None, the raw 68 points when the file had them
     source : str, for messages
     """
@@ -80,6 +90,7 @@ class RawLandmarks:
     units: str | None = None
     frame: str = "image"
     iris_radius: dict[str, float] = field(default_factory=dict)
+    iris_centre: dict[str, np.ndarray] = field(default_factory=dict)
     ibug: np.ndarray | None = None
     source: str = "landmarks"
 
@@ -88,7 +99,7 @@ class RawLandmarks:
         return len(next(iter(self.points.values())))
 
 
-def _number(token: str, where: str) -> float:
+def number(token: str, where: str) -> float:
     try:
         value = float(token)
     except ValueError:
@@ -114,10 +125,10 @@ def _point_line(line: str, where: str) -> list[float]:
     tokens = _split(line)
     if len(tokens) not in (2, 3):
         raise InputError(f"{where}: {line.strip()!r} has {len(tokens)} values; write `x y` or `x,y` (or `x y z`)")
-    return [_number(t, where) for t in tokens]
+    return [number(t, where) for t in tokens]
 
 
-def _ibug_points(rows: list[list[float]], source: str) -> np.ndarray:
+def ibug_points(rows: list[list[float]], source: str) -> np.ndarray:
     if len(rows) != N_IBUG:
         raise InputError(
             f"{source}: found {len(rows)} points; a 68-point iBUG/dlib file has exactly 68 `x y` lines"
@@ -133,10 +144,11 @@ def named_from_ibug(ibug: np.ndarray) -> dict[str, np.ndarray]:
     return {name: ibug_point(ibug, name) for name in IBUG68}
 
 
-def _iris(values: list[float], where: str) -> float | None:
+def _iris(values: list[float], where: str) -> tuple[np.ndarray, float] | None:
+    """(centre (2,), radius) of an iris circle ``x, y, r``, or None when the tool found none (r <= 0)."""
     if len(values) != 3:
         raise InputError(f"{where}: an iris is 3 numbers (x, y, radius), found {len(values)}")
-    return values[2] if values[2] > 0 else None  # Emotrics writes -1 when it found no iris
+    return (np.array(values[:2], float), values[2]) if values[2] > 0 else None  # Emotrics writes -1: none
 
 
 def _read_emotrics(lines: list[str], source: str) -> RawLandmarks:
@@ -157,40 +169,53 @@ def _read_emotrics(lines: list[str], source: str) -> RawLandmarks:
     shape = next((v for key, v in sections.items() if "landmark" in key), None)
     if shape is None:
         raise InputError(f"{source}: no '# 68 facial Landmarks [x,y] {{' section; is this an Emotrics file?")
-    ibug = _ibug_points([_point_line(t, f"{source} line {k}") for k, t in shape], source)
+    ibug = ibug_points([_point_line(t, f"{source} line {k}") for k, t in shape], source)
     iris = {}
     for side in ("left", "right"):
         rows = next((v for key, v in sections.items() if f"{side} iris" in key), None)
         if rows:
-            values = [_number(tok, f"{source} line {k}") for k, t in rows for tok in _split(t)]
-            radius = _iris(values, f"{source} {side} iris")
-            if radius is not None:
-                iris[side] = radius
-    return RawLandmarks(named_from_ibug(ibug), units="px", frame="image", iris_radius=iris, ibug=ibug,
-                        source=source)
+            values = [number(tok, f"{source} line {k}") for k, t in rows for tok in _split(t)]
+            circle = _iris(values, f"{source} {side} iris")
+            if circle is not None:
+                iris[side] = circle
+    return RawLandmarks(named_from_ibug(ibug), units="px", frame="image", ibug=ibug, source=source,
+                        **_iris_fields(iris, ibug.shape[1]))
+
+
+def _iris_fields(iris: dict[str, tuple[np.ndarray, float]], dims: int) -> dict:
+    """RawLandmarks' iris_radius and iris_centre from (centre, radius) circles (a 3D file's centre gets z 0)."""
+    centre = {k: np.concatenate([c, np.zeros(dims - 2)]) for k, (c, _) in iris.items()}
+    return {"iris_radius": {k: r for k, (_, r) in iris.items()}, "iris_centre": centre}
+
+
+def header_comment(text: str, where: str, found: dict) -> None:
+    """Read a ``# units: px|mm`` or ``# frame: image|facesim`` comment line into ``found`` (others are ignored)."""
+    m = re.match(r"#\s*(units|frame)\s*[:=]\s*(\S+)", text, re.IGNORECASE)
+    if m:
+        key, value = m.group(1).lower(), m.group(2).lower()
+        choices = UNITS if key == "units" else FRAMES
+        if value not in choices:
+            raise InputError(f"{where}: {key} {value!r}; use one of {', '.join(choices)}")
+        found[key] = value
+
+
+def data_lines(lines: list[str], source: str, found: dict):
+    """Yield (line number, line) of the lines that are neither blank nor ``#`` comments, reading the
+    ``# units`` / ``# frame`` comments into ``found`` on the way."""
+    for k, line in enumerate(lines, start=1):
+        text = line.strip()
+        if text.startswith("#"):
+            header_comment(text, f"{source} line {k}", found)
+        elif text:
+            yield k, line
 
 
 def _read_plain(lines: list[str], source: str) -> RawLandmarks:
-    rows, units, frame = [], None, "image"
-    for k, line in enumerate(lines, start=1):
-        text = line.strip()
-        if not text:
-            continue
-        if text.startswith("#"):
-            m = re.match(r"#\s*(units|frame)\s*[:=]\s*(\S+)", text, re.IGNORECASE)
-            if m:
-                key, value = m.group(1).lower(), m.group(2).lower()
-                choices = UNITS if key == "units" else FRAMES
-                if value not in choices:
-                    raise InputError(f"{source} line {k}: {key} {value!r}; use one of {', '.join(choices)}")
-                if key == "units":
-                    units = value
-                else:
-                    frame = value
-            continue
-        rows.append(_point_line(text, f"{source} line {k}"))
-    ibug = _ibug_points(rows, source)
-    return RawLandmarks(named_from_ibug(ibug), units=units, frame=frame, ibug=ibug, source=source)
+    found: dict = {}
+    rows = [_point_line(text, f"{source} line {k}") for k, text in data_lines(lines, source, found)]
+    ibug = ibug_points(rows, source)
+    return RawLandmarks(named_from_ibug(ibug), units=found.get("units"), frame=found.get("frame", "image"),
+                        ibug=ibug, source=source)
 
 
 def _read_json(text: str, source: str) -> RawLandmarks:
@@ -226,10 +251,11 @@ def _read_json(text: str, source: str) -> RawLandmarks:
     for side, value in (data.get("iris") or {}).items():
         if side not in ("left", "right") or not isinstance(value, list):
             raise InputError(f"{source}: iris.{side}; give \"left\"/\"right\": [x, y, radius]")
-        radius = _iris([_json_number(v, f"{source}: iris.{side}") for v in value], f"{source}: iris.{side}")
-        if radius is not None:
-            iris[side] = radius
-    return RawLandmarks(points, units=units, frame=frame, iris_radius=iris, source=source)
+        circle = _iris([_json_number(v, f"{source}: iris.{side}") for v in value], f"{source}: iris.{side}")
+        if circle is not None:
+            iris[side] = circle
+    dims = len(next(iter(points.values())))
+    return RawLandmarks(points, units=units, frame=frame, source=source, **_iris_fields(iris, dims))
 
 
 def read_landmarks_raw(path: Path | str) -> RawLandmarks:
@@ -237,6 +263,10 @@ def read_landmarks_raw(path: Path | str) -> RawLandmarks:
     path = Path(path)
     text = read_input_text(path, "landmark file")
     source = str(path)
+    if path.suffix.lower() == ".csv":
+        from facesim.assessment.landmark_csv import read_csv
+
+        return read_csv(text, source)
     rows = pts_rows(text)
     if rows is not None:  # iBUG .pts: image pixels, 68 rows between braces
         return _read_plain(rows, source)

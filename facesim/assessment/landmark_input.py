@@ -16,10 +16,18 @@ Pixels become mm by one of: a given mm per pixel; a given inter-pupillary
 distance (each photo scaled so its pupils are that far apart); or the iris
 diameter (11.77 mm by default, the Emotrics convention) over the mean iris
 diameter in pixels from the file. Points in mm need no scale.
+
+Pupils
+------
+The pupils (the frame's origin and horizontal) are the iris centres when the file
+gives both iris circles (Emotrics text, JSON ``iris``), as Emotrics measures;
+otherwise the centroid of each eye's 6 eyelid points (iBUG files) or the pupil
+points a JSON/CSV file names. :attr:`LandmarkSet.pupil_source` says which.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +78,9 @@ class LandmarkSet:
     mm_per_unit : float, the scale applied (1 for mm input)
     ibug : (68, 3) float array or None, all 68 points in the same frame when the file had them
     source : str
+    pupil_source : str, how the pupils were found (:data:`PUPIL_SOURCES`)
+    scale_source : str, how the scale was found, in words
+    units : "px" or "mm", the file's units
     """
 
     points: dict[str, np.ndarray]
@@ -77,6 +88,9 @@ class LandmarkSet:
     mm_per_unit: float = 1.0
     ibug: np.ndarray | None = None
     source: str = "landmarks"
+    pupil_source: str = "named"
+    scale_source: str = "the file is in mm"
+    units: str = "mm"
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.points[name]
@@ -103,8 +117,29 @@ def _to_facesim(p: np.ndarray, frame: str) -> np.ndarray:
     return out
 
 
+#: How a LandmarkSet's pupils were found, by key: the words the CLI and the exports print.
+PUPIL_SOURCES = {
+    "iris": "iris centres (the file's iris circles)",
+    "eyelids": "eyelid centroids (mean of each eye's 6 iBUG eyelid points; the file has no iris circles)",
+    "named": "the pupil points the file names",
+}
+
+
+def with_pupils(raw: RawLandmarks) -> tuple[RawLandmarks, str]:
+    """``raw`` with its pupils set to the iris centres when it has both, and the key of how (PUPIL_SOURCES)."""
+    if set(raw.iris_centre) >= {"left", "right"}:
+        points = dict(raw.points, pupil_left=raw.iris_centre["left"], pupil_right=raw.iris_centre["right"])
+        return dataclasses.replace(raw, points=points), "iris"
+    return raw, ("eyelids" if raw.ibug is not None else "named")
+
+
 def mm_per_unit(raw: RawLandmarks, scale: Scale) -> float:
     """The factor that turns ``raw``'s units into mm, or InputError naming what is missing."""
+    return scale_of(raw, scale)[0]
+
+
+def scale_of(raw: RawLandmarks, scale: Scale) -> tuple[float, str]:
+    """(mm per file unit, how it was found in words), or InputError naming what is missing."""
     for name in ("pupil_left", "pupil_right"):
         if name not in raw.points:
             raise InputError(f"{raw.source}: missing {name}; the metrics are measured in the pupil frame")
@@ -112,16 +147,19 @@ def mm_per_unit(raw: RawLandmarks, scale: Scale) -> float:
     if raw.units == "mm":
         if options is not None:
             raise InputError(f"{raw.source} is in mm; drop the pixel scale option")
-        return 1.0
+        return 1.0, "the file is in mm"
     if scale.mm_per_px is not None:
-        return scale.mm_per_px
+        return scale.mm_per_px, f"--scale-mm-per-px {scale.mm_per_px:g}"
     if scale.ipd_mm is not None:
         d = float(np.linalg.norm(raw.points["pupil_left"][:2] - raw.points["pupil_right"][:2]))
         if d <= 0:
             raise InputError(f"{raw.source}: the two pupils coincide; check the eye points")
-        return scale.ipd_mm / d
+        return scale.ipd_mm / d, f"--ipd-mm {scale.ipd_mm:g} over the pupils' {d:.1f} px"
     if raw.iris_radius:
-        return (scale.iris_mm or DEFAULT_IRIS_MM) / (2.0 * float(np.mean(list(raw.iris_radius.values()))))
+        iris = scale.iris_mm or DEFAULT_IRIS_MM
+        px = 2.0 * float(np.mean(list(raw.iris_radius.values())))
+        how = "--iris-mm" if scale.iris_mm else "Emotrics' default"
+        return iris / px, f"iris diameter {iris:g} mm ({how}) over the file's mean iris diameter {px:.1f} px"
     if scale.iris_mm is not None:
         raise InputError(f"{raw.source}: --iris-mm needs iris circles in the file; use --ipd-mm or "
                          "--scale-mm-per-px instead")
@@ -131,7 +169,8 @@ def mm_per_unit(raw: RawLandmarks, scale: Scale) -> float:
 
 def to_landmark_set(raw: RawLandmarks, scale: Scale = Scale()) -> LandmarkSet:
     """Scale ``raw`` to mm, flip it into facesim's frame and centre it between the pupils."""
-    k = mm_per_unit(raw, scale)
+    raw, pupils = with_pupils(raw)
+    k, how = scale_of(raw, scale)
     points = {n: _to_facesim(p, raw.frame) * k for n, p in raw.points.items()}
     centre = 0.5 * (points["pupil_left"] + points["pupil_right"])
     centre[2] = 0.0
@@ -146,7 +185,8 @@ def to_landmark_set(raw: RawLandmarks, scale: Scale = Scale()) -> LandmarkSet:
             "check left/right labels or the frame (image x runs to the viewer's right)"
         )
     check_plausible(points, raw.source)
-    return LandmarkSet(points, dims=raw.dims, mm_per_unit=k, ibug=ibug, source=raw.source)
+    return LandmarkSet(points, dims=raw.dims, mm_per_unit=k, ibug=ibug, source=raw.source, pupil_source=pupils,
+                       scale_source=how, units=raw.units or "px")
 
 
 def check_plausible(points: dict[str, np.ndarray], source: str) -> None:

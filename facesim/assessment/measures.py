@@ -1,4 +1,4 @@
-"""Measure a patient from landmark sets: corner metrics and lower-face (jaw) signs.
+"""Measure a patient from landmark sets: corner metrics, the MEEI (Emotrics) measures and lower-face (jaw) signs.
 
 Everything is in the frontal plane with the inter-pupillary line horizontal,
 the same frame as facesim.metrics; lengths in mm, +x the patient's left.
@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from facesim.assessment.meei import MeeiPhoto, meei_measures
+from facesim.datafiles import bundled
 from facesim.errors import InputError
 from facesim.geometry.frontal import to_frontal
 from facesim.assessment.landmark_input import LandmarkSet
@@ -41,6 +43,9 @@ class Measurements:
     jaw_explained_lower_lip_mm : float
         The same for the lower-lip height difference.
     ipd_mm : float, the rest photo's inter-pupillary distance
+    meei_rest, meei_smile : MeeiPhoto or None, the MEEI (Emotrics) measures of each photo (None when the
+        file has no 68 iBUG points, e.g. a JSON of named points)
+    pupil_source : str, how the rest photo's pupils were found (landmark_input.PUPIL_SOURCES key)
     """
 
     corner: CornerMetrics
@@ -50,6 +55,34 @@ class Measurements:
     jaw_explained_rest_mm: float
     jaw_explained_lower_lip_mm: float
     ipd_mm: float
+    meei_rest: MeeiPhoto | None = None
+    meei_smile: MeeiPhoto | None = None
+    pupil_source: str = "named"
+
+    def excursion_change(self) -> tuple[float, float] | None:
+        """(left, right) MEEI commissure excursion change, smile minus rest (mm), or None without 68 points."""
+        if self.meei_rest is None or self.meei_smile is None:
+            return None
+        return tuple(self.meei_smile.side(s).commissure_excursion_mm - self.meei_rest.side(s).commissure_excursion_mm
+                     for s in ("left", "right"))
+
+
+def spline_smoothing_mm2(points: LandmarkSet) -> float:
+    """Emotrics' spline smoothing (1 px^2) in mm^2 for ``points`` (a nominal pixel for files in mm)."""
+    cfg = bundled.measures().meei
+    mm_per_px = points.mm_per_unit if points.units == "px" else cfg.mm_input_mm_per_px
+    return cfg.spline_smoothing_px2 * mm_per_px ** 2
+
+
+def photo_meei(points: LandmarkSet) -> MeeiPhoto | None:
+    """The MEEI measures of one photo in its pupil frame (iris centres when the file had them), or None
+    when ``points`` has no 68 iBUG points."""
+    if points.ibug is None:
+        return None
+    try:
+        return meei_measures(points.ibug, points["pupil_left"], points["pupil_right"], spline_smoothing_mm2(points))
+    except InputError as exc:
+        raise InputError(f"{points.source}: {exc}") from None
 
 
 def measure(rest: LandmarkSet, smile: LandmarkSet, others: dict[str, LandmarkSet] | None = None) -> Measurements:
@@ -77,4 +110,7 @@ def measure(rest: LandmarkSet, smile: LandmarkSet, others: dict[str, LandmarkSet
         jaw_explained_rest_mm=explained,
         jaw_explained_lower_lip_mm=explained_ll,
         ipd_mm=rest.ipd_mm,
+        meei_rest=photo_meei(rest),
+        meei_smile=photo_meei(smile),
+        pupil_source=rest.pupil_source,
     )

@@ -144,12 +144,16 @@ def _neurogenic(m: Measurements, history: History, cfg) -> tuple[float, list[str
     n, c = cfg.neurogenic, m.corner
     keys = list(history.red_flag_keys)
     score, reasons = n.red_flag_score * len(keys), [f"history: {w} (a red flag)" for w in flag_words(keys)]
-    exc = np.array([float(c.excursion_left), float(c.excursion_right)])
+    # The palsy sources (MEEI) measure the commissure excursion's change (Emotrics' CE, smile minus rest);
+    # files without the 68 points fall back on facesim's corner travel.
+    change = m.excursion_change()
+    exc = np.array(change if change is not None else (float(c.excursion_left), float(c.excursion_right)))
+    what = "commissure excursion change" if change is not None else "corner travel"
     if exc.max() >= n.paralysis_min_excursion_mm and exc.min() < n.paralysis_excursion_ratio * exc.max():
         weak = "left" if exc[0] < exc[1] else "right"
         score += n.paralysis_score
-        reasons.append(f"in the smile the {weak} corner barely moves ({exc.min():.1f} mm against {exc.max():.1f} mm): "
-                       "a pattern of facial nerve weakness")
+        reasons.append(f"in the smile the {weak} corner barely moves ({what} {exc.min():.1f} mm against "
+                       f"{exc.max():.1f} mm): a pattern of facial nerve weakness")
         keys.append("palsy_pattern")
     return score, reasons, keys
 

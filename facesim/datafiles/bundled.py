@@ -23,14 +23,15 @@ from facesim.datafiles.body import AnatomyFile, ExpressionsFile, TissueFile
 from facesim.datafiles.clinic import (AftercareFile, PerceptionFile, PlannerFile, SafetyFile, TrainingFile,
                                       TriageFile)
 from facesim.datafiles.load import read_toml, validate
+from facesim.datafiles.measures import MeasuresFile
 from facesim.datafiles.treatment import CorrectionsFile, FillersFile, ProductsFile, SitesFile, UncertaintyFile
 
 F = TypeVar("F", bound=DataFile)
 
 #: Every kind of data file, by its name in facesim/data.
 KINDS: dict[str, type[DataFile]] = {m.KIND: m for m in (
-    AftercareFile, AnatomyFile, CorrectionsFile, ExpressionsFile, FillersFile, PerceptionFile, PlannerFile,
-    ProductsFile, SafetyFile, SitesFile, TissueFile, TrainingFile, TriageFile, UncertaintyFile)}
+    AftercareFile, AnatomyFile, CorrectionsFile, ExpressionsFile, FillersFile, MeasuresFile, PerceptionFile,
+    PlannerFile, ProductsFile, SafetyFile, SitesFile, TissueFile, TrainingFile, TriageFile, UncertaintyFile)}
 
 
 def _load(model: type[F]) -> F:
@@ -67,6 +68,12 @@ def expressions() -> ExpressionsFile:
 def fillers() -> FillersFile:
     """HA filler classes and hyaluronidase."""
     return _load(FillersFile)
+
+
+@cache
+def measures() -> MeasuresFile:
+    """The MEEI spline smoothing, the motion measures' minimum travel, the eFACE-style scores."""
+    return _load(MeasuresFile)
 
 
 @cache

@@ -102,17 +102,23 @@ class Timeline:
         for k, day in enumerate(self.days):
             for e, m in self.metrics.items():
                 row = {"day": float(day), "expression": e}
-                row.update({name: float(v[k]) for name, v in m.as_dict().items()})
+                row.update({name: _plain(v[k]) for name, v in m.export_dict().items()})
                 asym = float(m.asymmetry[k])
                 row.update(
                     asymmetry_mm=asym,
                     balance_score=float(m.balance_score[k]),
                     verdict=verdict(asym),
                     higher_corner=dominant_side(row["height_deviation"], "left", "right"),
-                    pulls_more=dominant_side(row["excursion_difference"], "left", "right") if e != "rest" else "",
+                    pulls_more=dominant_side(row["corner_travel_difference_mm"], "left", "right") if e != "rest" else "",
                 )
                 out.append(row)
         return out
+
+
+def _plain(value) -> float | None:
+    """A plain float for the records; None for NaN (a travel direction of a corner that did not move)."""
+    value = float(value)
+    return None if value != value else value
 
 
 class ScenarioSimulation:
