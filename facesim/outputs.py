@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,7 @@ from facesim.errors import OutputError, OutputExistsError
 _FRESH: set[Path] = set()
 
 
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STAGE_PREFIX = ".facesim-stage-"  # the hidden folder a set of outputs is written in before it moves in
 #: The outputs this process has moved into place (in order): what an interrupted run did write.
 WRITTEN: list[Path] = []
@@ -48,18 +50,24 @@ def _record(path: Path) -> None:
 def signals_held():
     """Hold SIGINT and SIGTERM until the block ends (in the main thread; elsewhere a plain block).
 
-    Creating and removing temporary files and moving a set into place run under it, so an interrupt
-    lands before or after them: never between two moves of a set, never leaving a temporary behind.
+    Creating and removing temporary files, moving a set into place and VTK's set-up run under it, so an
+    interrupt lands before or after them: never between two moves of a set, never leaving a temporary
+    behind, never inside VTK (which swallows it and breaks). A signal that comes meanwhile is noted and
+    raised again, to the handler that was in place, when the block ends. (A signal mask would not do:
+    another thread of the process, e.g. BLAS's, takes the signal and Python still runs its handler.)
     """
-    try:
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    except (AttributeError, ValueError, OSError):  # no POSIX signal masks, or not the main thread
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
+    pending: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: pending.append(signum)) for sig in HELD_SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for sig in dict.fromkeys(pending):
+            signal.raise_signal(sig)
 
 
 def check_writable(path: Path | str, force: bool) -> Path:
