@@ -81,6 +81,9 @@ def _face(transform):
     ("corners swapped", lambda p: np.where(np.isin(np.arange(68), [48, 54])[:, None], p[[54 if i == 48 else 48 if i == 54 else i for i in range(68)]], p), "wrong sides"),
     ("a corner far away", lambda p: np.where((np.arange(68) == 48)[:, None], p + np.array([0, -1e9, 0]), p), "a face is smaller"),
     ("ten times too big", lambda p: p * 10.0, "inter-pupillary distance"),
+    # found by the fuzz suite: a lower-lip point swapped with a jaw point gave a 77 mm lower-lip deviation
+    ("lower lip swapped with the jaw", lambda p: p[[4 if i == 56 else 56 if i == 4 else i for i in range(68)]],
+     "lower_lip_left lies outside the mouth"),
 ])
 def test_landmarks_that_are_not_a_face_are_refused(tmp_path, name, transform, words):
     from facesim.assessment.landmark_input import read_landmarks

@@ -44,6 +44,7 @@ def test_image_axes_become_patient_axes(tmp_path):
     pts[:, 0], pts[:, 1] = 500.0, 500.0
     pts[36:42] = (400.0, 300.0)  # right eye on the viewer's left
     pts[42:48] = (600.0, 300.0)
+    pts[48:68] = (500.0, 600.0)  # the lips, in the mouth
     pts[48] = (450.0, 600.0)  # right corner
     pts[54] = (550.0, 580.0)  # left corner, 20 px higher in the photo
     pts[56], pts[58] = (530.0, 620.0), (470.0, 620.0)
@@ -58,7 +59,7 @@ def test_image_axes_become_patient_axes(tmp_path):
 
 def test_three_d_text_is_read(tmp_path):
     pts = np.zeros((68, 3))
-    pts[36:42], pts[42:48] = (-30, 0, 5), (30, 0, 5)
+    pts[36:42], pts[42:48], pts[48:68] = (-30, 0, 5), (30, 0, 5), (0, -62, 9)
     pts[48], pts[54], pts[56], pts[58] = (-25, -60, 9), (25, -62, 9), (10, -68, 9), (-10, -68, 9)
     f = tmp_path / "a.txt"
     f.write_text(ibug_text(pts, header="# units: mm\n# frame: facesim"))

@@ -189,9 +189,16 @@ def to_landmark_set(raw: RawLandmarks, scale: Scale = Scale()) -> LandmarkSet:
                        scale_source=how, units=raw.units or "px")
 
 
+#: Lip points that must lie in the mouth: between the corners (this margin, mm) and within half the
+#: mouth's width of the corners' height (a lip point swapped with a jaw or nose point is not).
+LIP_POINTS = ("upper_lip_left", "upper_lip_right", "lower_lip_left", "lower_lip_right", "stomion")
+LIP_MARGIN_MM = 2.0
+
+
 def check_plausible(points: dict[str, np.ndarray], source: str) -> None:
     """Refuse landmarks that are not a face seen from the front, in mm centred between the pupils: the IPD
-    within IPD_RANGE_MM, finite points within 200 mm, the mouth below the eyes, each corner on its side."""
+    within IPD_RANGE_MM, finite points within 200 mm, the mouth below the eyes, each corner on its side,
+    the lip points inside the mouth."""
     if not all(np.all(np.isfinite(p)) for p in points.values()):
         raise InputError(f"{source}: a landmark is not a finite number; check the file")
     ipd = float(np.linalg.norm(points["pupil_left"][:2] - points["pupil_right"][:2]))  # as LandmarkSet.ipd_mm
@@ -210,6 +217,13 @@ def check_plausible(points: dict[str, np.ndarray], source: str) -> None:
     if not (cl[0] > 0.0 > cr[0]):
         raise InputError(f"{source}: the mouth corners are on the wrong sides (left corner to the patient's right "
                          "or both on one side); check the left/right labels")
+    width, height = cl[0] - cr[0], 0.5 * (cl[1] + cr[1])
+    for name in LIP_POINTS:
+        p = points.get(name)
+        if p is not None and not (cr[0] - LIP_MARGIN_MM <= p[0] <= cl[0] + LIP_MARGIN_MM
+                                  and abs(p[1] - height) <= 0.5 * width):
+            raise InputError(f"{source}: {name} lies outside the mouth (between the corners, within half the "
+                             "mouth's width of their height); check that point and its label")
 
 
 def read_landmarks(path: Path | str, scale: Scale = Scale()) -> LandmarkSet:
