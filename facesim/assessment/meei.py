@@ -40,6 +40,7 @@ Where facesim departs from Emotrics' code (both rotation-invariance fixes):
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,7 +130,9 @@ def contour_spline(points: np.ndarray, indices: tuple[int, ...], smoothing_mm2: 
     if not np.all(np.diff(xy[:, 0]) > 0):
         raise InputError(f"the {what} points (iBUG {'-'.join(map(str, indices))}) do not run from the patient's "
                          "right to left along the iris line; check the landmark order and the left/right labels")
-    return UnivariateSpline(xy[:, 0], xy[:, 1], k=3, s=smoothing_mm2)
+    with warnings.catch_warnings():  # FITPACK's multi-line notes when s is tight: the approximation Emotrics uses too
+        warnings.simplefilter("ignore", UserWarning)
+        return UnivariateSpline(xy[:, 0], xy[:, 1], k=3, s=smoothing_mm2)
 
 
 def _elevation_deg(origin: np.ndarray, point: np.ndarray) -> float:
