@@ -28,6 +28,7 @@ from facesim.errors import InputError
 from facesim.geometry.frontal import frontal_axes
 from facesim.metrics import METRIC_LANDMARKS, PLAN_COORDS, PLAN_EXPRESSIONS, PLAN_POINTS
 from facesim.planning.judge import Tolerance, expression_scales, overcorrected, plan_metrics
+from facesim.planning.kernel import hill_table
 from facesim.anatomy.muscles import PointSpec, face_scale
 from facesim.face.names import SIDES
 from facesim.treatment.filler import FillerInjection
@@ -189,6 +190,11 @@ class PlanningProblem:
         self.ed50 = np.array([ed50_u(t.muscle_id, scenario.patient.sex) for t in self.territories])
         self._responses: dict[tuple, _Response] = {}
 
+    @functools.cached_property
+    def hill_table(self) -> tuple[np.ndarray, float]:
+        """The samples' tabulated Hill map (kernel.hill_table), built once for every search day."""
+        return hill_table(self.samples.emax, self.samples.hill_n)
+
     @property
     def rest_coordinates(self) -> np.ndarray:
         """(8,) the face's rest corner and lower-lip points (metrics.PLAN_POINTS) with no force, frontal mm."""
@@ -316,7 +322,7 @@ class PlanningProblem:
         runs = []
         for k, day in enumerate(days):
             step = None if progress is None else (lambda g, n, k=k: progress(k * n + g, n * len(days)))
-            runs.append(PlanSearch(self, day).run(step))
+            runs.append(PlanSearch(self, day, full=k == 0).run(step))
         peak, total = runs[0], len(days)
         below = sum(run.p_target for run in runs)
         return dataclasses.replace(peak, p_window=below / total)

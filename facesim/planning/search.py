@@ -18,7 +18,7 @@ import numpy as np
 
 from facesim.datafiles import bundled
 from facesim.face.names import base_name
-from facesim.planning.kernel import evaluate_pairs, hill_table
+from facesim.planning.kernel import evaluate_pairs
 from facesim.metrics import DEVIATIONS
 from facesim.treatment.spread import shot_sigma_mm
 from facesim.treatment.time_course import effective_dose
@@ -62,15 +62,18 @@ class PlanSearch:
     ----------
     problem : PlanningProblem
     day : float, days, the day the plans are judged on
+    full : bool, False for a window day: only the share of samples below the threshold (p_target) is
+        computed; the quantiles, over-correction and side-effect chances are left at zero
     """
 
-    def __init__(self, problem, day: float):
+    def __init__(self, problem, day: float, full: bool = True):
         self.problem = problem
         self.settings, self.sites, self.samples = problem.settings, problem.sites, problem.samples
         self.model = problem.model
         self._day = float(day)
         self._terms: dict[int, tuple] = {}
-        self._table = hill_table(self.samples.emax, self.samples.hill_n)
+        self._table = problem.hill_table
+        self._full = bool(full)
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> PlanSet:
         """Evaluate every candidate plan for every sample on the search's day."""
@@ -107,8 +110,8 @@ class PlanSearch:
             change = dg.max(axis=(0, 1))
             reached = np.flatnonzero(change > REACHED_CHANGE)
             terms = -np.matmul(dg[..., reached].transpose(1, 0, 2), r.w_c[:, 0, reached, :]).transpose(1, 0, 2)
-            self._terms[i] = (reached, dose[..., reached], loss[..., reached], terms, change[reached] > JOINT_CHANGE,
-                              dg[..., reached])
+            self._terms[i] = tuple(np.ascontiguousarray(a) for a in (
+                reached, dose[..., reached], loss[..., reached], terms, change[reached] > JOINT_CHANGE, dg[..., reached]))
         return self._terms[i]
 
     def _search_group(self, combo: tuple[int, ...]):
@@ -149,7 +152,7 @@ class PlanSearch:
             *self._table,
             shared.astype(np.int64), watched[shared], side_a.astype(np.int64), side_b.astype(np.int64),
             s.side_effect_loss, np.stack([base[key][:, 0] for key in DEVIATIONS], 1),
-            tol.noticeable_mm, tol.overcorrection_mm, tol.lay, len(self.model.muscle_ids))
+            tol.noticeable_mm, tol.overcorrection_mm, tol.lay, len(self.model.muscle_ids), self._full)
         n_plans = len(plan_a)
         sites = np.full((n_plans, 2), -1)
         units = np.zeros((n_plans, 2))
