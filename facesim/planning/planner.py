@@ -152,16 +152,30 @@ class Site:
 PlanItem = tuple[int, float, float]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class _Response:
     """Everything of the patient on a set of days, for every sample."""
 
     days: np.ndarray
-    w_c: np.ndarray  # (K, T, M, PLAN_COORDS) planner coordinates (metrics.PLAN_EXPRESSIONS) per unit force factor
+    forces: np.ndarray  # (K, T, M, E) each muscle's force, N, in each of metrics.PLAN_EXPRESSIONS
+    b: np.ndarray  # (M, 8) mm per N: the plan points' frontal (x, y) per unit force (metrics.PLAN_POINTS)
     base_c: np.ndarray  # (K, T, PLAN_COORDS) coordinates with the baseline force factors
     d0: np.ndarray  # (K, T, M) effective dose of earlier injections, U
     g0: np.ndarray  # (K, T, M) baseline force factor
     baseline: dict  # metric -> (K, T) without new toxin
+
+    @functools.cached_property
+    def w_c(self) -> np.ndarray:
+        """(K, T, M, PLAN_COORDS) planner coordinates per unit force factor (kept only when asked for: on
+        the 181 days of a follow-up it would be 0.2 GB)."""
+        k_n, t_n, m_n, e_n = self.forces.shape
+        return (self.forces[..., None] * self.b[None, None, :, None, :]).reshape(k_n, t_n, m_n, 8 * e_n)
+
+    def coordinates(self, factors: np.ndarray) -> np.ndarray:
+        """(K, T, PLAN_COORDS) coordinate change for force factors (K, T, M): sum over muscles, mm."""
+        k_n, t_n, m_n, e_n = self.forces.shape
+        per_expression = np.swapaxes(factors[..., None] * self.forces, -1, -2)  # (K, T, E, M)
+        return (per_expression @ self.b).reshape(k_n, t_n, 8 * e_n)
 
 
 class PlanningProblem:
@@ -253,7 +267,7 @@ class PlanningProblem:
             strength = 1.0 + (strength[None] - 1.0) * pk  # (K, T, M): how far off the measured over-pull may be
             tone = 1.0 + (tone[None] - 1.0) * pk
             w = [m.muscle_forces(m.expressions.get(e), strength, tone) for e in PLAN_EXPRESSIONS]
-            w_c = np.concatenate([wi[..., None] * self._b for wi in w], axis=-1)  # (K, T, M, PLAN_COORDS)
+            forces = np.stack(w, axis=-1)  # (K, T, M, E)
             static = (self.sim.static_at_landmarks(t)[:, 2:6, :2] @ self._rot).reshape(len(t), 8)
             d0 = np.zeros((k.size, len(t), len(self.territories)))
             for j, inj in enumerate(self.sim.injections):
@@ -266,8 +280,10 @@ class PlanningProblem:
                     d0 += self._shot_dose(table, j, inj, t)
             g0 = 1.0 - self._loss(d0)
             n_e = len(PLAN_EXPRESSIONS)
-            base_c = np.tile(self._c0, n_e) + np.tile(static, n_e)[None] + np.einsum("ktm,ktmc->ktc", g0, w_c)
-            self._responses[key] = _Response(t, w_c, base_c, d0, g0, plan_metrics(base_c, self.settings.tolerance))
+            r = _Response(t, forces, self._b, None, d0, g0, None)
+            r.base_c = np.tile(self._c0, n_e) + np.tile(static, n_e)[None] + r.coordinates(g0)
+            r.baseline = plan_metrics(r.base_c, self.settings.tolerance)
+            self._responses[key] = r
         return self._responses[key]
 
     def _shot_dose(self, table: DoseTable, row: int, shot, days: np.ndarray) -> np.ndarray:
@@ -305,7 +321,7 @@ class PlanningProblem:
             else:
                 filler += amount * site.filler.course(r.days - day)[0][:, None] * site.field_c
         loss = self._loss(dose)
-        coords = r.base_c + filler[None] + np.einsum("ktm,ktmc->ktc", (1.0 - loss) - r.g0, r.w_c)
+        coords = r.base_c + filler[None] + r.coordinates((1.0 - loss) - r.g0)
         out = plan_metrics(coords, self.settings.tolerance)
         out["over"] = overcorrected(out, r.baseline, self.settings.tolerance)
         out["loss"] = loss
