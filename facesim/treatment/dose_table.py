@@ -52,17 +52,31 @@ class DoseTable:
         self.params = params or bont_params()
         sites_xy = np.asarray(sites_xy, float).reshape(-1, 2)
         geo = _Geometry.of(territories)
-        g, s, m = len(SIGMA_GRID_MM), len(sites_xy), len(territories)
-        self.kernel = geo.kernel(np.repeat(sites_xy, g, axis=0), np.tile(SIGMA_GRID_MM, s)).reshape(s, g, m)
+        self._sites = sites_xy
+        # The kernel (S, G, M) on the sigma grid, filled on demand: a search reaches about a quarter of the grid.
+        self._kernel = np.zeros((len(sites_xy), len(SIGMA_GRID_MM), len(territories)))
+        self._filled = np.zeros((len(sites_xy), len(SIGMA_GRID_MM)), bool)
         self.geometry = geo
         self.capture = geo.capture(SIGMA_GRID_MM)             # (G, M)
         self.crossing = geo.crossing(sites_xy, deep)          # (S, M) each
+
+    def kernel(self, site: int, sigma_mm: np.ndarray) -> np.ndarray:
+        """The kernel table (G, M) of ``site``, its rows that interpolation at ``sigma_mm`` (...) reads filled in."""
+        i, _ = _grid_position(sigma_mm)
+        rows = np.union1d(i, i + 1)
+        todo = rows[~self._filled[site, rows]]
+        if todo.size:
+            xy = np.repeat(self._sites[site][None], todo.size, axis=0)
+            self._kernel[site, todo] = self.geometry.kernel(xy, SIGMA_GRID_MM[todo])
+            self._filled[site, todo] = True
+        return self._kernel[site]
 
     def delivered(self, site: int, units_ona: np.ndarray, sigma_mm: np.ndarray) -> np.ndarray:
         """Delivered dose (..., M) in U for ``units_ona`` (...) at ``sigma_mm`` (...) from site ``site``."""
         sigma = np.asarray(sigma_mm, float)
         sigma_x = np.minimum(sigma, self.params.cross_fascia_sigma_mm)
-        share = _combine(_interpolate(self.kernel[site], sigma), _interpolate(self.kernel[site], sigma_x),
+        kernel = self.kernel(site, np.concatenate([sigma.ravel(), sigma_x.ravel()]))
+        share = _combine(_interpolate(kernel, sigma), _interpolate(kernel, sigma_x),
                          sigma_x, self.crossing.row(site), self.params)
         units = np.asarray(units_ona, float)
         norm = _interpolate_columns(self.capture, self.geometry.reference_widths(sigma, units, self.params))
