@@ -47,10 +47,10 @@ def _contiguous(a):
     return np.ascontiguousarray(a, dtype=kind)
 
 
-# Serial: a parallel build compiles for 5 s instead of 2.5 s on first use and gains < 1.4x on 2 cores; cohort
-# workers run one process a core anyway.
+# Serial and without the GIL: the search runs site groups on threads (search.planner_threads); a numba parallel
+# build compiled for 5 s instead of 2.5 s on first use.
 # long kernel: one fused numba loop (plan x sample x shared muscle); split, it would store (plans, K, 8) coordinates
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv_ed50, hill_table, table_scale,
                    shared_ids, shared_watched, side_a, side_b, side_limit, baseline, noticeable_mm, over_mm,
                    lay, n_muscles, full):

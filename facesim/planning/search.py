@@ -11,6 +11,8 @@ compiled kernel, facesim.planning.kernel).
 from __future__ import annotations
 
 import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
@@ -28,6 +30,13 @@ REACHED_CHANGE = 0.005
 #: Muscles both sites of a plan change by more than this are evaluated on the joint dose grid (exact);
 #: below it, the smaller contribution is added as if alone (error measured in tests: < 0.05 mm).
 JOINT_CHANGE = 0.02
+
+
+def planner_threads() -> int:
+    """Threads the search runs its site groups on: FACESIM_PLANNER_THREADS, else one per core (at most 4).
+    A cohort worker sets 1 (its cluster already runs one process a core)."""
+    value = os.environ.get("FACESIM_PLANNER_THREADS", "")
+    return max(1, int(value)) if value.isdigit() else max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,11 +90,17 @@ class PlanSearch:
         groups = [()] + [(i,) for i in range(n)]
         if self.settings.max_sites >= 2:
             groups += list(itertools.combinations(range(n), 2))
+        for i in range(n):
+            self._site_terms(i)  # once per site, before the groups share them
         parts = []
-        for g, combo in enumerate(groups):
-            parts.append(self._search_group(combo))
-            if progress:
-                progress(g + 1, len(groups))
+        pool = ThreadPoolExecutor(planner_threads())  # the compiled kernel releases the GIL
+        try:
+            for g, part in enumerate(pool.map(self._search_group, groups)):
+                parts.append(part)
+                if progress:
+                    progress(g + 1, len(groups))
+        finally:  # an interrupt drops the groups not yet started
+            pool.shutdown(wait=True, cancel_futures=True)
         return PlanSet(*(np.concatenate([p[i] for p in parts]) for i in range(10)))
 
     def _site_terms(self, i: int):
