@@ -131,11 +131,11 @@ def train(
     with io.info.status("building the face and its response basis..."):
         model = build_model(chosen.scenario, vertices)
     print_case(io.data, case_view(model, chosen))
+    # The reference plan is searched while the trainee looks at the case and answers.
+    reference = _in_background(CaseEvaluator, model, chosen, PlannerSettings.default(samples=samples, seed=seed))
     if "case.png" in targets:
         _picture(io, "case (rest, smile)", _case_picture, model, chosen, targets["case.png"])
-    with io.info.status("searching the reference conservative plan..."):
-        evaluator = CaseEvaluator(model, chosen, PlannerSettings.default(samples=samples, seed=seed))
-    result = evaluator.score(given if given is not None else prompt_answer())
+    result = _answer_and_score(io, given, reference)
     print_result(io.data, result)
     if "compare.png" in targets and result.outcome is not None and result.reference_outcome is not None:
         _picture(io, "your plan and the reference, before/after", _compare_picture, result, targets["compare.png"])
@@ -144,6 +144,47 @@ def train(
     if log is not None:
         print_log_summary(io.data, log, _append_to_log(log, result, chosen.seed))
     io.disclaimer()
+
+
+def _answer_and_score(io, given, reference):
+    """The answer (``given``, or asked at the prompts) scored once the background reference search is done."""
+    try:
+        given = given if given is not None else prompt_answer()
+        with io.info.status("searching the reference conservative plan..."):
+            evaluator = reference()
+    except BaseException:  # interrupted: the background search ends at its next step, not minutes later
+        from facesim.planning.search import stop_searches
+
+        stop_searches()
+        reference.join(1.0)
+        raise
+    return evaluator.score(given)
+
+
+def _in_background(work: Callable[..., T], *args) -> Callable[[], T]:
+    """Start ``work(*args)`` on a daemon thread (an interrupt at a prompt does not wait for it); the returned
+    function waits for its result and re-raises its error."""
+    import threading
+
+    box: dict = {}
+
+    def run():
+        try:
+            box["value"] = work(*args)
+        except BaseException as err:  # handed to the waiting caller
+            box["error"] = err
+
+    thread = threading.Thread(target=run, daemon=True, name="facesim-reference-plan")
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if "error" in box:
+            raise box.pop("error")
+        return box.pop("value")
+
+    result.join = thread.join
+    return result
 
 
 def _prepare(case, random_, seed, answer, pictures, out, force, log):

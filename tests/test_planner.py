@@ -174,3 +174,22 @@ def test_a_face_whose_own_shape_is_asymmetric_is_told_static():
     model = FaceModel(dataclasses.replace(face, vertices=v))
     r = make_plan(model, parse_scenario({"patient": {}}, "scan"), PlannerSettings.default(samples=10))
     assert any("this face's own shape sets the corners" in w and "static" in w for w in r.warnings)
+
+
+def test_threads_give_the_same_search_and_a_stop_ends_only_earlier_problems(coarse_model, monkeypatch):
+    from facesim.planning.search import SearchStopped, stop_searches
+
+    case = patient(tone={"dao_right": 1.6})
+    settings = PlannerSettings.default(samples=20, seed=1)
+    monkeypatch.setenv("FACESIM_PLANNER_THREADS", "1")
+    one = PlanningProblem(coarse_model, case, settings).search()
+    monkeypatch.setenv("FACESIM_PLANNER_THREADS", "3")
+    started = PlanningProblem(coarse_model, case, settings)
+    three = started.search()
+    for name in ("sites", "units", "p_target", "p_window", "median", "p_over", "p_side"):
+        assert np.array_equal(getattr(one, name), getattr(three, name)), name
+    stop_searches()
+    with pytest.raises(SearchStopped):
+        started.search()
+    later = PlanningProblem(coarse_model, case, settings).search()
+    assert np.array_equal(later.p_window, one.p_window)

@@ -33,7 +33,7 @@ from facesim.anatomy.muscles import PointSpec, face_scale
 from facesim.face.names import SIDES
 from facesim.treatment.filler import FillerInjection
 from facesim.tissue.model import FaceModel
-from facesim.planning.search import PlanSearch, PlanSet
+from facesim.planning.search import PlanSearch, PlanSet, search_generation
 from facesim.treatment.bont import ed50_u, site_range, to_ona_units
 from facesim.treatment.shot import PlacedShot
 from facesim.treatment.spread import shot_sigma_mm
@@ -183,6 +183,7 @@ class PlanningProblem:
 
     def __init__(self, model: FaceModel, scenario: Scenario, settings: PlannerSettings | None = None):
         self.settings = s = settings or PlannerSettings.default()
+        self.generation = search_generation()  # search.stop_searches ends this problem's searches
         if scenario.history.referral is not None:
             raise PlanningRefused(f"planning refused: {REFERRAL}: {scenario.history.referral.line()}")
         self.model = model

@@ -32,6 +32,25 @@ REACHED_CHANGE = 0.005
 JOINT_CHANGE = 0.02
 
 
+_STOPS = [0]  # how many times stop_searches was called: a problem set up before the last call is stopped
+
+
+class SearchStopped(Exception):
+    """A search ended early by stop_searches (its caller was interrupted)."""
+
+
+def stop_searches() -> None:
+    """End the searches of every planning problem set up so far at their next site group (they raise
+    SearchStopped): a caller interrupted while a search runs on another thread calls this, so that the thread
+    does not outlive the run. Problems set up later search normally."""
+    _STOPS[0] += 1
+
+
+def search_generation() -> int:
+    """The number of stop_searches calls so far (a PlanningProblem keeps the value it was set up under)."""
+    return _STOPS[0]
+
+
 def planner_threads() -> int:
     """Threads the search runs its site groups on: FACESIM_PLANNER_THREADS, else one per core (at most 4).
     A cohort worker sets 1 (its cluster already runs one process a core)."""
@@ -131,6 +150,8 @@ class PlanSearch:
 
     def _search_group(self, combo: tuple[int, ...]):
         """Every dose combination of the sites ``combo`` (0, 1 or 2 sites), every sample."""
+        if self.problem.generation != search_generation():
+            raise SearchStopped("the search was stopped")
         s = self.settings
         r = self.problem.response([self._day])
         k_n = self.samples.size
