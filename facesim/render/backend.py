@@ -19,10 +19,10 @@ def pyvista():
         try:
             with signals_held():  # an interrupt inside VTK's module loading is swallowed there and breaks it
                 import pyvista as pv
-                import vtk
+                from vtkmodules.vtkCommonCore import vtkObject  # not `import vtk`: it loads every module (0.3 s)
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise ImportError("rendering needs pyvista: pip install pyvista") from exc
-        vtk.vtkObject.GlobalWarningDisplayOff()
+        vtkObject.GlobalWarningDisplayOff()
         pv.OFF_SCREEN = True
         _pyvista = pv
     return _pyvista
