@@ -174,7 +174,7 @@ def assess(
 ) -> None:
     """Measure a patient from rest and smile landmarks, sort the cause of the asymmetry, and calibrate muscle strengths and tones to the measurements."""
     from facesim.assessment.assess import assess as assess_patient
-    from facesim.tissue.model import FaceModel
+    from facesim.simulation.timeline import builtin_model
 
     _check_outputs(out, measures_out, force)
     healthy = healthy_side.value if healthy_side else None
@@ -182,7 +182,7 @@ def assess(
     hist = _parsed_history(history, _answers(locals()), chewing_side, jaw_propping, previous_injection)
     io = streams()
     with io.info.status("building the face model and fitting the patient..."):
-        found = assess_patient(FaceModel.builtin(vertices), rest_set, smile_set, expressions=others, history=hist,
+        found = assess_patient(builtin_model(vertices), rest_set, smile_set, expressions=others, history=hist,
                                sex=sex.value, name=name or rest.stem, healthy_side=healthy)
     print_assessment(io.data, found, rest, smile)
     print_clinical_measures(io.data, found)

@@ -61,12 +61,12 @@ def demo(
     """Simulate rest and smile on the built-in face for a symmetric patient and an over-toned right DAO; print the corner metrics and write a picture."""
     from facesim.outputs import check_suffix, check_writable
     from facesim.simulation.demo import run_demo
-    from facesim.tissue.model import FaceModel
+    from facesim.simulation.timeline import builtin_model
 
     check_writable(check_suffix(out, (".png",)), force)
     io = streams()
     with io.info.status("building the face and its response basis..."):
-        model = FaceModel.builtin(vertices)
+        model = builtin_model(vertices)
         cases = run_demo(model)
     io.data.print(f"built-in face: {model.face.n_vertices} vertices, {len(model.muscle_ids)} muscles")
     io.data.print(metrics_table(cases))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from facesim.tissue.model import FaceModel
+
+# Built models are kept in a folder of this test session only (the CLI subprocesses inherit it), never the
+# user's cache (facesim.tissue.model_cache).
+os.environ["FACESIM_CACHE_DIR"] = tempfile.mkdtemp(prefix="facesim-test-cache-")
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

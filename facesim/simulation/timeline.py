@@ -16,6 +16,7 @@ nothing is solved per day. Filler and lift unit fields are solved once, when a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -34,13 +35,29 @@ LIFT_FOOTPRINT_MM = 4.0  # ASSUMPTION: sigma of the upward load a corner-lift su
 # The safety thresholds (keep-out, DLI share, side-effect loss) are in facesim/data/safety.toml.
 
 
+def builtin_model(vertices: int | None = None) -> FaceModel:
+    """The model on the built-in face (about ``vertices`` vertices), kept on disk between commands."""
+    from facesim.tissue.model_cache import cached
+
+    return cached(("builtin", vertices), lambda: FaceModel.builtin(vertices))
+
+
 def build_model(scenario: Scenario, vertices: int | None = None) -> FaceModel:
-    """The face model a scenario asks for (``vertices`` overrides its resolution)."""
+    """The face model a scenario asks for (``vertices`` overrides its resolution); kept on disk between
+    commands (facesim.tissue.model_cache)."""
+    from facesim.tissue.model_cache import cached, file_digest
+
     if scenario.patient.mesh == "builtin":
-        return FaceModel.builtin(vertices or scenario.patient.vertices)
+        return builtin_model(vertices or scenario.patient.vertices)
+    from facesim.face.files import landmarks_path
     from facesim.scan.imported_face import load_imported_face
 
-    return FaceModel(load_imported_face(scenario.patient.mesh))
+    mesh = scenario.patient.mesh
+    try:
+        key = ("mesh", file_digest(mesh), file_digest(landmarks_path(Path(mesh))))
+    except OSError:  # missing: load_imported_face says so in one line
+        return FaceModel(load_imported_face(mesh))
+    return cached(key, lambda: FaceModel(load_imported_face(mesh)))
 
 
 def lift_unit_field(model: FaceModel, side: str) -> np.ndarray:

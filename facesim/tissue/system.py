@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 from dataclasses import dataclass
 
@@ -110,17 +109,25 @@ class TissueSystem:
         k_b = self.params.anchoring(tie) * self.areas
         self.matrix = (self.params.membrane_stiffness * self.laplacian + sp.diags(k_b)).tocsc()
         self.stiffness_scale = 1.0
+        self._unscaled = self.matrix  # what _factor factorizes (rescaled copies share both)
         self._factor = factorize(self.matrix)
+
+    def __getstate__(self) -> dict:
+        """Pickled without the factorization (a compiled object); it is redone on the first solve."""
+        return {**self.__dict__, "_factor": None}
 
     def rescaled(self, factor: float) -> "TissueSystem":
         """The same system with every stiffness times ``factor`` (> 0), reusing the factorization."""
         if not (np.isfinite(factor) and factor > 0):
             raise ValueError(f"stiffness factor {factor!r}; give a finite number > 0")
-        out = copy.copy(self)
+        out = object.__new__(TissueSystem)  # not copy.copy: that goes through __getstate__ (no factor)
+        out.__dict__.update(self.__dict__)
         out.matrix = (factor * self.matrix).tocsc()
         out.stiffness_scale = self.stiffness_scale * float(factor)
         return out
 
     def solve(self, forces: np.ndarray) -> np.ndarray:
         """Displacements (mm) for vertex forces (N); forces shaped (n,) or (n, k)."""
+        if self._factor is None:
+            self._factor = factorize(self._unscaled)
         return self._factor.solve(forces) / self.stiffness_scale
