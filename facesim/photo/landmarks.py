@@ -11,7 +11,7 @@ Mirror averaging (on by default): the photo is also read flipped left-right, the
 mapped back (x -> width - x, each point swapped with its mirror, iBUG 48 <-> 54 ...), and the two are
 averaged. A detector that places one side's points a little differently from the other's (up to
 0.23 mm on test photos) then errs the same way on both sides, and the left-right difference cancels.
-The raw 478 Face Mesh points are the unflipped photo's.
+The 478 Face Mesh points are averaged the same way (mesh68.MESH_MIRROR swaps each with its mirror).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from facesim.errors import InputError
-from facesim.face.ibug68 import IBUG_MIRROR
 from facesim.photo import mesh68
 
 
@@ -35,7 +34,8 @@ class PhotoLandmarks:
     ibug : (68, 2) float array, px, the iBUG points (48 the patient's right mouth corner)
     iris_centre : dict side -> (2,) float array, px ("right" / "left": the patient's sides)
     iris_radius : dict side -> float, px
-    mesh : (478, 3) float array, px, the raw Face Mesh points (z toward the camera negative)
+    mesh : (478, 3) float array, px, the Face Mesh points (mirror-averaged when ``mirrored``; z toward the
+        camera negative)
     pose_deg : (yaw, pitch, roll), degrees (mesh68.head_pose_deg)
     eye_openness : dict side -> float, lid gap over iris diameter (mesh68.eye_openness)
     size : (width, height) of the photo, px
@@ -105,17 +105,14 @@ def photo_landmarks(rgb: np.ndarray, face: int | None = None, mirror: bool = Tru
     rgb = np.asarray(rgb)
     height, width = rgb.shape[:2]
     mesh = _choose(face_mesh_points(rgb), face, source)
-    ibug = mesh68.ibug68_from_mesh(mesh)[:, :2]
-    circles = mesh68.iris_circles(mesh)
     mirrored = False
     if mirror:
         back = _nearest([_unflip(m, width) for m in face_mesh_points(np.ascontiguousarray(rgb[:, ::-1]))], mesh)
         if back is not None:  # its patient's right is the photo's patient's left: swap the sides
-            ibug = 0.5 * (ibug + mesh68.ibug68_from_mesh(back)[IBUG_MIRROR, :2])
-            other = mesh68.iris_circles(back)
-            circles = {side: (0.5 * (c + other[swap][0]), 0.5 * (r + other[swap][1]))
-                       for (side, (c, r)), swap in zip(circles.items(), ("left", "right"))}
+            mesh = 0.5 * (mesh + back[mesh68.MESH_MIRROR])
             mirrored = True
+    ibug = mesh68.ibug68_from_mesh(mesh)[:, :2]
+    circles = mesh68.iris_circles(mesh)
     return PhotoLandmarks(ibug=ibug, iris_centre={k: c for k, (c, _) in circles.items()},
                           iris_radius={k: r for k, (_, r) in circles.items()}, mesh=mesh,
                           pose_deg=mesh68.head_pose_deg(mesh), eye_openness=mesh68.eye_openness(mesh),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from facesim.face.ibug68 import N_IBUG
+from facesim.face.ibug68 import IBUG_MIRROR, N_IBUG
 
 #: ``MESH_TO_IBUG[i]`` is the Face Mesh index of iBUG point i (0-based).
 MESH_TO_IBUG = np.array([
@@ -82,3 +82,27 @@ def eye_openness(mesh: np.ndarray) -> dict[str, float]:
     circles = iris_circles(mesh)
     return {side: float(np.linalg.norm(mesh[up, :2] - mesh[low, :2]) / (2.0 * circles[side][1]))
             for side, (up, low) in LIDS.items()}
+
+
+#: Runs of mirror pairs in the face mesh, (first point, its mirror, count). Found by matching the mesh of
+#: ``skimage.data.astronaut()`` with the mesh of its mirror image at 512, 768 and 1024 px and rotated 8
+#: degrees (an optimal assignment; all four agreed, an involution, 28 midline points fixed); the mesh's
+#: numbering is symmetric in runs. tests/test_photo_landmarks.py checks it on a photo.
+_MIRROR_RUNS = ((3, 248, 1), (7, 249, 1), (20, 250, 74), (95, 324, 56), (153, 380, 11), (165, 391, 3),
+                (169, 394, 6), (176, 400, 19), (196, 419, 1), (198, 420, 1), (201, 421, 47))
+_IRIS_MIRROR = ((468, 473), (469, 476), (470, 475), (471, 474), (472, 477))
+N_MESH = 478
+
+
+def _mesh_mirror() -> np.ndarray:
+    mirror = np.arange(N_MESH)
+    for a, b in [(a + k, b + k) for a, b, n in _MIRROR_RUNS for k in range(n)] + list(_IRIS_MIRROR):
+        mirror[a], mirror[b] = b, a
+    return mirror
+
+
+#: ``MESH_MIRROR[i]`` is the Face Mesh index of point i's mirror image (61 <-> 291, 468 <-> 473; the 28
+#: midline points map to themselves).
+MESH_MIRROR = _mesh_mirror()
+assert np.all(MESH_MIRROR[MESH_MIRROR] == np.arange(N_MESH))
+assert np.all(MESH_MIRROR[MESH_TO_IBUG] == MESH_TO_IBUG[IBUG_MIRROR])  # the 68-point table is mirror-consistent
