@@ -84,3 +84,24 @@ def _readable_json(data: dict) -> str:
             else json.dumps(value)
         parts.append(f" {json.dumps(key)}: {text}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def read_any(path: Path | str, scale: Scale = Scale(), face: int | None = None, mirror: bool = True,
+             field: str = "landmarks") -> LandmarkSet:
+    """A photo (by its suffix: facesim.photo.image.is_photo_path) or a landmark file, as a LandmarkSet."""
+    from facesim.assessment.landmark_input import read_landmarks
+    from facesim.photo.image import is_photo_path
+
+    if is_photo_path(path):
+        return photo_set(read_photo(path, face, mirror, field), scale)
+    return read_landmarks(path, scale)
+
+
+def read_rest_smile(rest: Path | str, smile: Path | str, scale: Scale = Scale(), face: int | None = None,
+                    mirror: bool = True) -> tuple[LandmarkSet, LandmarkSet]:
+    """The rest and smile inputs, photos or landmark files; two photos also pass the pair gate."""
+    from facesim.photo.image import is_photo_path
+
+    if is_photo_path(rest) and is_photo_path(smile):
+        return read_photo_pair(rest, smile, scale, face, mirror)
+    return read_any(rest, scale, face, mirror, "--rest"), read_any(smile, scale, face, mirror, "--smile")
