@@ -52,11 +52,13 @@ def _print_found(console, found, measured) -> None:
                   f"{escape(measured.scale_source)}: {measured.mm_per_unit:.4f} mm/px, "
                   f"inter-pupillary distance {measured.ipd_mm:.1f} mm")
     console.print(f"head pose: yaw {yaw:+.1f}, pitch {pitch:+.1f}, roll {roll:+.1f} deg")
-    for side in ("right", "left"):
-        p = found.ibug[48 if side == "right" else 54]
-        m = measured[f"cheilion_{side}"]
-        console.print(f"patient's {side} mouth corner: ({p[0]:.1f}, {p[1]:.1f}) px, "
-                      f"{m[0]:+.1f} mm from the midline (+ = patient's left), {-m[1]:.1f} mm below the pupils")
+    from facesim.metrics import frontal_coordinates
+
+    frontal = frontal_coordinates(measured.metric_points())  # the pupil frame the measures use
+    for side, k, row in (("right", 48, 3), ("left", 54, 2)):
+        p, m = found.ibug[k], frontal[row]
+        console.print(f"patient's {side} mouth corner: ({p[0]:.1f}, {p[1]:.1f}) px; in the pupil frame "
+                      f"{m[0]:+.1f} mm across (+ = patient's left), {-m[1]:.1f} mm below the pupil line")
 
 
 def _write_overlay(path: Path, photo: Path, found) -> Path:
