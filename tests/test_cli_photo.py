@@ -87,3 +87,13 @@ def test_the_cli_does_not_import_mediapipe_or_opencv_until_a_photo_is_read():
     code = ("import sys, facesim_cli.main, facesim.assessment.assess; "
             "bad = [m for m in ('mediapipe', 'cv2') if m in sys.modules]; sys.exit(bool(bad))")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_the_api_assesses_two_photos_like_the_cli(photos, coarse_model):
+    import facesim as fs
+
+    a = fs.assess(coarse_model, rest=photos[0], smile=photos[1])
+    corner = a.measures.corner
+    change = float(corner.height_deviation - corner.rest_height_deviation)
+    assert change == pytest.approx(LIFT_MM, abs=0.5)
+    assert a.measures.meei_rest is not None  # the 68 points came with the photos

@@ -18,7 +18,7 @@ from facesim.anatomy.patient import Patient
 from facesim.assessment.eface import EfaceScores, eface_scores
 from facesim.assessment.landmark_input import LandmarkSet, Scale
 from facesim.assessment.measures import Measurements, measure
-from facesim.assessment.photo_input import read_any
+from facesim.assessment.photo_input import read_any, read_rest_smile
 from facesim.assessment.patient_fit import PatientFit, fit_patient
 from facesim.assessment.triage import Triage, triage
 from facesim.scenario.history import History
@@ -69,7 +69,10 @@ def assess(model: FaceModel, rest, smile, *, expressions: dict | None = None, ip
     healthy_side : ``left`` / ``right`` for the eFACE-style scores, or None to infer it
     """
     scale = Scale(mm_per_px=mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
-    rest_set, smile_set = _landmarks(rest, scale), _landmarks(smile, scale)
+    if isinstance(rest, LandmarkSet) or isinstance(smile, LandmarkSet):
+        rest_set, smile_set = _landmarks(rest, scale), _landmarks(smile, scale)
+    else:  # two photos share one scale and pass the pair gate (assessment.photo_input)
+        rest_set, smile_set = read_rest_smile(Path(rest), Path(smile), scale)
     others = {key: _landmarks(value, scale) for key, value in (expressions or {}).items()}
     for key in others:
         model.expressions.get(key)  # unknown expression -> InputError naming the known ones
