@@ -97,3 +97,12 @@ def test_the_api_assesses_two_photos_like_the_cli(photos, coarse_model):
     change = float(corner.height_deviation - corner.rest_height_deviation)
     assert change == pytest.approx(LIFT_MM, abs=0.5)
     assert a.measures.meei_rest is not None  # the 68 points came with the photos
+
+
+def test_mediapipe_native_logging_does_not_break_the_one_line_error(tmp_path, photos):
+    bad = tmp_path / "smile.jpg"
+    bad.write_text("not a photo")
+    done = subprocess.run([sys.executable, "-c", "from facesim_cli.main import app; app()", "assess", "--vertices", "3000", "--rest",
+                           str(photos[0]), "--smile", str(bad)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "--smile: smile.jpg" in done.stderr

@@ -7,6 +7,9 @@ frontal photo), y down, z toward the camera negative (MediaPipe's depth, in the 
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import threading
 
 import numpy as np
@@ -28,6 +31,21 @@ def _face_mesh():
 _LOCAL = threading.local()
 
 
+@contextlib.contextmanager
+def _native_stderr_quiet():
+    """Send file descriptor 2 to /dev/null while MediaPipe's C++ runs: TensorFlow Lite and absl write
+    INFO / W0000 lines there directly (not through Python), which would break facesim's one-line errors."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _mesh_graph():
     """This thread's Face Mesh graph, made once: in static-image mode each photo is read afresh, and
     opening the graph costs more than reading a photo (about 15 ms of the two mirror passes' 20 ms)."""
@@ -44,6 +62,7 @@ def face_mesh_points(rgb: np.ndarray) -> list[np.ndarray]:
     if rgb.ndim != 3 or rgb.shape[2] != 3:
         raise InputError(f"a photo must be an RGB image; got an array of shape {rgb.shape}")
     h, w = rgb.shape[:2]
-    found = _mesh_graph().process(rgb).multi_face_landmarks or []
+    with _native_stderr_quiet():
+        found = _mesh_graph().process(rgb).multi_face_landmarks or []
     scale = np.array([w, h, w], float)
     return [np.array([(p.x, p.y, p.z) for p in face.landmark], float) * scale for face in found]
