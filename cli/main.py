@@ -16,6 +16,7 @@ import typer
 from facesim import DISCLAIMER, __version__
 
 from .assess import assess
+from .cohort import cohort
 from .demo import demo
 from .group import FacesimGroup
 from .landmarks import landmarks
@@ -61,4 +62,5 @@ app.command()(plan)
 app.command()(render)
 app.command()(report)
 app.command()(train)
+app.command()(cohort)
 app.add_typer(mesh_app, name="mesh")
