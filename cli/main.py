@@ -24,6 +24,7 @@ from .render import render
 from .report import report
 from .simulate import simulate
 from .train import train
+from .view import view
 
 app = typer.Typer(
     name="facesim",
@@ -58,5 +59,6 @@ app.command()(simulate)
 app.command()(plan)
 app.command()(render)
 app.command()(report)
+app.command()(view)
 app.command()(train)
 app.add_typer(mesh_app, name="mesh")

@@ -183,7 +183,7 @@ function matrices(aspect) {
   const cy = Math.cos(-view.yaw), sy = Math.sin(-view.yaw), cp = Math.cos(view.pitch), sp = Math.sin(view.pitch);
   const ry = [cy, 0, -sy, 0, 0, 1, 0, 0, sy, 0, cy, 0, 0, 0, 0, 1];
   const rx = [1, 0, 0, 0, 0, cp, sp, 0, 0, -sp, cp, 0, 0, 0, 0, 1];
-  const rot = mul(rx, ry), f = 1 / Math.tan(0.25), near = 10, far = 2000, d = view.distance;
+  const rot = mul(rx, ry), f = 1 / Math.tan(0.25), near = 10, far = 4000, d = view.distance * Math.max(1, 1.2 / aspect);
   const proj = [f / aspect, 0, 0, 0, 0, f, 0, 0, 0, 0, (far + near) / (near - far), -1, 0, 0, 2 * far * near / (near - far), 0];
   const tr = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, -d, 1];
   return {rot, mvp: mul(proj, mul(tr, rot))};
@@ -336,7 +336,7 @@ async function start() {
   V0 = (await fields(P.vertices))[0]; FACES = await unpack(P.faces);
   BASIS = await fields(P.basis); STATIC = await fields(P.static.fields);
   let r = 0; for (let k = 0; k < V0.length; k += 3) r = Math.max(r, Math.hypot(V0[k], V0[k + 1], V0[k + 2]));
-  view.distance = 3.4 * r;
+  view.distance = 3.8 * r;
   const n = V0.length;
   buf = {after: new Float32Array(n), before: new Float32Array(n), nAfter: new Float32Array(n),
          nBefore: new Float32Array(n), change: new Float32Array(n / 3), heat: new Float32Array(n / 3), top: 0};
