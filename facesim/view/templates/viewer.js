@@ -249,7 +249,8 @@ const FIELDS = [["asymmetry_mm", "asymmetry"], ["rest_height_deviation", "corner
                 ["height_deviation", "corner height in the expression, left minus right"],
                 ["corner_travel_left_mm", "left corner travel"], ["corner_travel_right_mm", "right corner travel"],
                 ["corner_travel_difference_mm", "corner travel, left minus right"],
-                ["lower_lip_deviation", "lower lip height, left minus right"]];
+                ["rest_lower_lip_deviation", "lower lip height at rest, left minus right"],
+                ["lower_lip_deviation", "lower lip height in the expression, left minus right"]];
 function side(dev, higher, lower) { return Math.abs(dev) < 0.05 ? "even" : dev > 0 ? higher : lower; }
 function readout() {
   const m = metricsAt(state, state.day, state.expression, true), b = metricsAt(state, state.day, state.expression, false);
