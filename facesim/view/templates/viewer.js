@@ -243,7 +243,7 @@ function draw() {
     labelsFor(mx, x0, w, H, labels, " (" + which + ")"); captions.push(which);
   }
   $("fsv-caption").textContent = split ? "before | after (day " + state.day + ")" : state.mode + " (day " + state.day + ")";
-  if (timing.firstFrameMs === null) timing.firstFrameMs = performance.now() - t0;
+  if (timing.firstFrameMs === null) { timing.firstFrameMs = performance.now() - t0; timing.firstFrameAt = performance.now(); }
 }
 const FIELDS = [["asymmetry_mm", "asymmetry"], ["rest_height_deviation", "corner height at rest, left minus right"],
                 ["height_deviation", "corner height in the expression, left minus right"],
