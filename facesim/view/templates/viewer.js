@@ -132,7 +132,7 @@ function normalsInto(out, pos) {
 
 // ---- WebGL2 ----
 const canvas = $("fsv-canvas");
-const gl = canvas.getContext("webgl2", {antialias: true, preserveDrawingBuffer: true});
+const gl = canvas.getContext("webgl2", {antialias: true, preserveDrawingBuffer: false});
 const VS = `#version 300 es
 in vec3 p; in vec3 n; in float h; uniform mat4 mvp; uniform mat4 rot; out vec3 vn; out float vh;
 void main() { gl_Position = mvp * vec4(p, 1.0); vn = mat3(rot) * n; vh = h; }`;
@@ -198,14 +198,21 @@ const view = {yaw: 0, pitch: 0, distance: 0};
 const state = {day: TH.review_day, expression: "smile", product: X.product, mode: "after", heat: false,
                dose: X.planned.map((s) => s.steps_u.indexOf(s.dose_u))};
 let buf = {};
-const timing = {stepMs: [], firstFrameMs: null};
+// firstFrameMs: from this script's start; firstFrameAt: from the page's navigation start (ms)
+const timing = {stepMs: [], firstFrameMs: null, firstFrameAt: null};
 
+function needsBefore() { return state.mode !== "after" || state.heat; }
 function compute() {
   const t = state.day, n = V0.length;
-  const gA = forceFactor(shots(state, true), t), gB = forceFactor(shots(state, false), t);
+  const gA = forceFactor(shots(state, true), t);
   shapeInto(buf.after, forces(state.expression, t, gA), t, true);
+  normalsInto(buf.nAfter, buf.after);
+  // "before" only when it is shown (before, split, heat map): half the work of a slider step otherwise
+  buf.beforeStale = !needsBefore();
+  if (buf.beforeStale) { upload(meshes.after, buf.after, buf.nAfter, buf.heat); return; }
+  const gB = forceFactor(shots(state, false), t);
   shapeInto(buf.before, forces(state.expression, t, gB), t, false);
-  normalsInto(buf.nAfter, buf.after); normalsInto(buf.nBefore, buf.before);
+  normalsInto(buf.nBefore, buf.before);
   let top = 0;
   for (let i = 0, k = 0; k < n; i++, k += 3) {
     const d = Math.hypot(buf.after[k] - buf.before[k], buf.after[k + 1] - buf.before[k + 1], buf.after[k + 2] - buf.before[k + 2]);
@@ -269,11 +276,11 @@ function curve() {
   for (let t = P.days[0]; t <= P.days[1]; t++) days.push([t, metricsAt(state, t, state.expression, true).asymmetry_mm,
                                                          metricsAt(state, t, state.expression, false).asymmetry_mm]);
   const top = Math.max(TH.unacceptable, ...days.map((d) => Math.max(d[1], d[2]))) * 1.1;
-  const x = (t) => 30 + (W - 40) * t / P.days[1], y = (a) => H - 20 - (H - 30) * a / top;
+  const x = (t) => 30 + (W - 64) * t / P.days[1], y = (a) => H - 20 - (H - 30) * a / top;
   ctx.clearRect(0, 0, W, H); ctx.fillStyle = "rgba(240,160,60,0.18)";
-  ctx.fillRect(x(0), y(top), W - 40, y(TH.lay_detection) - y(top));
+  ctx.fillRect(x(0), y(top), W - 64, y(TH.lay_detection) - y(top));
   ctx.font = "11px sans-serif"; ctx.fillStyle = "#555"; ctx.fillText(`noticeable (≥ ${TH.lay_detection} mm)`, x(0) + 4, y(top) + 12);
-  ctx.fillText("asymmetry, mm", 2, 10); ctx.fillText("day", W - 28, H - 4);
+  ctx.fillText("asymmetry, mm", 2, 10); ctx.fillText("day", W - 26, H - 6);
   for (const [col, k, dash] of [["#888", 2, [4, 3]], ["#1a5fb4", 1, []]]) {
     ctx.strokeStyle = col; ctx.setLineDash(dash); ctx.beginPath();
     days.forEach((d, i) => (i ? ctx.lineTo(x(d[0]), y(d[k])) : ctx.moveTo(x(d[0]), y(d[k])))); ctx.stroke();
@@ -295,7 +302,7 @@ function dayMarks(days) {
 }
 function update(what) {
   const s = performance.now();
-  if (what !== "view") compute();
+  if (what !== "view" || (buf.beforeStale && needsBefore())) compute();
   draw();
   if (what !== "view") { readout(); if (what !== "day") curve(); else curve(); }
   timing.stepMs.push(performance.now() - s);
