@@ -129,3 +129,38 @@ def test_day_past_the_plateau_moves_the_treated_corner_back_and_labels_are_on_th
         three = shot(v, "three-quarter-day14-after", tmp_path)
         assert np.abs(three - plateau).sum() > 0
         assert v.errors == [] and v.blocked == []
+
+
+def test_an_imported_scan_face_gets_the_same_page_and_pythons_metrics(tmp_path):
+    """``facesim view`` on a scenario whose face is a mesh file (the exported built-in face as a scan)."""
+    from typer.testing import CliRunner
+
+    from facesim.simulation.run import scenario_simulation
+    from facesim_cli.main import app
+
+    runner = CliRunner()
+    mesh = tmp_path / "scan.ply"
+    assert runner.invoke(app, ["mesh", "export-builtin", "--out", str(mesh), "--vertices", "2000"]).exit_code == 0
+    case = tmp_path / "scan.toml"
+    case.write_text(f'title = "scan"\n[patient]\nmesh = "{mesh.name}"\n[patient.tone]\ndao_left = 10.0\n'
+                    '[[injection]]\nsite = "dao_left"\nunits = 2.5\nday = 0\n')
+    page = tmp_path / "scan.html"
+    result = runner.invoke(app, ["view", str(case), "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    sim = scenario_simulation(load_scenario(case))
+    with opened(page) as v:
+        assert v.page.evaluate("JSON.parse(document.getElementById('fsv-data').textContent).n_vertices") \
+            == sim.model.face.n_vertices
+        for day in (20, 130):
+            set_state(v, day, "smile")
+            got, want = page_metrics(v), python_metrics(sim, day, "smile")
+            assert max(abs(got[k] - want[k]) for k in KEYS) < 0.01, (day, got, want)
+        # the treated side is the patient's left: its corner (the image's right half) moves back by day 180
+        set_state(v, 20, "smile")
+        a = shot(v, "scan-day20", tmp_path)
+        set_state(v, 180, "smile")
+        b = shot(v, "scan-day180", tmp_path)
+        changed = np.abs(a - b).sum(axis=2) > 24
+        w = changed.shape[1] // 2
+        assert changed[:, w:].sum() > 1.5 * changed[:, :w].sum()
+        assert v.errors == [] and v.blocked == []
