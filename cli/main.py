@@ -26,6 +26,7 @@ from .render import render
 from .report import report
 from .simulate import simulate
 from .train import train
+from .view import view
 
 app = typer.Typer(
     name="facesim",
@@ -61,6 +62,7 @@ app.command()(simulate)
 app.command()(plan)
 app.command()(render)
 app.command()(report)
+app.command()(view)
 app.command()(train)
 app.command()(cohort)
 app.add_typer(mesh_app, name="mesh")

@@ -5,6 +5,8 @@ Nothing here imports the engine at import time, so ``facesim --help`` stays fast
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -34,10 +36,51 @@ PhotoFace = Annotated[int | None, typer.Option(
     "--face", min=1, help="Which face to measure when a photo has several (1 = the viewer's leftmost).")]
 NoMirror = Annotated[bool, typer.Option(
     "--no-mirror", help="Do not average each photo with its mirror image (it cancels the detector's side bias).")]
+PlanOption = Annotated[Path | None, typer.Option(
+    "--plan", help='Plan JSON replacing the scenario\'s planned injections: '
+                   '{"injections": [{"site": "dao_right", "units": 2, "day": 0}]} '
+                   '(keys as in [[injection]]; units in U, day in days), or a plan.json of facesim plan.')]
 ScenarioArg = Annotated[Path, typer.Argument(
     metavar="SCENARIO",
     help="Scenario TOML file, or the name of a bundled case (facesim train --list), e.g. b_overtoned_dao_rest; "
          "see scenarios/README-example.toml.")]
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What a command that writes one HTML page of a scenario (``report``, ``view``) was given."""
+
+    scenario: Path
+    out: Path
+    plan: Path | None
+    force: bool
+    allow_high_dose: bool
+    vertices: int | None
+    clinician_override: bool
+
+
+def _page_parameters(scenario: ScenarioArg, out: Path, plan: PlanOption = None, force: Force = False,
+                     allow_high_dose: AllowHighDose = False, vertices: VerticesOverride = None,
+                     clinician_override: ClinicianOverride = False) -> None:
+    """The one parameter list of the page commands (:func:`page_command`)."""
+
+
+def page_command(out_help: str):
+    """Decorator: ``body(request: PageRequest)`` becomes a typer command with the page commands' parameters
+    (SCENARIO, ``--out`` with ``out_help``, ``--plan``, ``--force``, ``--allow-high-dose``, ``--vertices``,
+    ``--clinician-override``); the command's help is ``body``'s docstring."""
+    def wrap(body):
+        sig = inspect.signature(_page_parameters, eval_str=True)
+        out = Annotated[Path, typer.Option(help=out_help)]
+        params = [p.replace(annotation=out) if p.name == "out" else p for p in sig.parameters.values()]
+
+        def command(**given) -> None:
+            body(PageRequest(**given))
+
+        command.__name__, command.__doc__, command.__module__ = body.__name__, body.__doc__, body.__module__
+        command.__signature__ = sig.replace(parameters=params)
+        return command
+    return wrap
 
 
 def scenario_path(given: Path) -> Path:
@@ -58,6 +101,17 @@ def scenario_path(given: Path) -> Path:
     hint = get_close_matches(str(given), names, n=1, cutoff=0.4)
     fix = f"did you mean '{hint[0]}'?" if hint else "facesim train --list lists the bundled cases"
     raise InputError(f"{given}: no such scenario file or bundled case; give a .toml file or a bundled name ({fix})")
+
+
+def load_spec(given: Path, plan: Path | None, allow_high_dose: bool, clinician_override: bool, command: str):
+    """The scenario (or patient file) ``given`` names, its planned injections replaced by ``plan``'s when
+    given; with ``clinician_override`` a referred patient's treatment story, labelled for ``command``."""
+    from facesim.report.plan_file import scenario_with_plan
+    from facesim.scenario.case import load_scenario
+
+    path = scenario_path(given)
+    spec = load_scenario(path, allow_high_dose) if plan is None else scenario_with_plan(path, plan, allow_high_dose)
+    return path, spec.treatment_story(True, command) if clinician_override else spec
 
 
 def parse_days(text: str | None) -> list[float] | None:

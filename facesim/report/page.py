@@ -17,6 +17,7 @@ from facesim.datafiles import bundled
 from facesim.report.content import (aftercare, assumption_rows, metrics_rows, milestone_rows, plan_rows,
                                     planner_rows, what_changes, when_items)
 from facesim.report.report_data import ReportData
+from facesim.view.page import viewer_section
 
 FIGURES = ("front", "three_quarter", "overlays", "timeline")
 
@@ -65,5 +66,6 @@ def report_html(data: ReportData, images: dict[str, bytes], plan=None) -> str:
         "milestone_rows": milestone_rows(data),
         "uncertainty": data.uncertainty.description,
         "assumption_rows": assumption_rows(),
+        "viewer": viewer_section(data.sim),
     }
     return environment().get_template("report.html").render(context)
