@@ -13,7 +13,7 @@ from facesim.errors import InputError
 
 from .console import escape, streams
 from .demo import metrics_table
-from .options import DEFAULT_VERTICES, Vertices
+from .options import DEFAULT_VERTICES, NoMirror, PhotoFace, Vertices
 
 
 class Sex(str, Enum):
@@ -100,6 +100,11 @@ MeasuresOut = Annotated[Optional[Path], typer.Option(
          "here: .csv, .json or .xlsx.")]
 HealthySide = Annotated[Optional[Healthy], typer.Option(
     help="The healthy side for the eFACE-style scores and Deviation % (default: inferred).")]
+RestInput = Annotated[Path, typer.Option(
+    help="The rest photo (JPEG, PNG, HEIC: landmarks found automatically) or its landmarks "
+         "(68-point text or .pts, Emotrics .txt, CSV or JSON).")]
+IrisMm = Annotated[Optional[float], typer.Option(
+    help="Visible iris diameter, mm, for photos and files with iris circles (default 11.77).")]
 PhotoDate = Annotated[Optional[str], typer.Option(help="The photos' date for the measures header (default: today).")]
 
 
@@ -112,13 +117,17 @@ def _parsed_history(path: Path | None, answers: dict, chewing: Side | None, prop
     return parse_history(table, where=f"{path}: history" if path else "history")
 
 
-def _landmark_sets(rest: Path, smile: Path, expression, mm_per_px, ipd_mm, iris_mm):
-    """The rest, smile and further expressions' landmarks (bad files fail here, before the model)."""
-    from facesim.assessment.landmark_input import Scale, read_landmarks
+def _landmark_sets(rest: Path, smile: Path, expression, scale_options: tuple, face: int | None, mirror: bool):
+    """The rest, smile and further expressions' landmarks, from photos or landmark files (bad ones fail here,
+    before the model)."""
+    from facesim.assessment.landmark_input import Scale
+    from facesim.assessment.photo_input import read_any, read_rest_smile
 
-    scale = Scale(mm_per_px=mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
-    rest_set, smile_set = read_landmarks(rest, scale), read_landmarks(smile, scale)
-    return rest_set, smile_set, {key: read_landmarks(file, scale) for key, file in _expressions(expression or [])}
+    scale = Scale(*scale_options)
+    rest_set, smile_set = read_rest_smile(rest, smile, scale, face, mirror)
+    others = {key: read_any(file, scale, face, mirror, f"--expression {key}")
+              for key, file in _expressions(expression or [])}
+    return rest_set, smile_set, others
 
 
 def _check_outputs(out: Path | None, measures_out: Path | None, force: bool) -> None:
@@ -133,17 +142,16 @@ def _check_outputs(out: Path | None, measures_out: Path | None, force: bool) -> 
 
 
 def assess(
-    rest: Annotated[Path, typer.Option(
-        help="Landmarks of the rest photo (68-point text or .pts, Emotrics .txt, CSV or JSON).")],
-    smile: Annotated[Path, typer.Option(help="Landmarks of the smile photo.")],
+    rest: RestInput,
+    smile: Annotated[Path, typer.Option(help="The smile photo or its landmarks.")],
     history: Annotated[Optional[Path], typer.Option(help="TOML file with a [history] table.")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Write the calibrated patient TOML here.")] = None,
     expression: Annotated[Optional[list[str]], typer.Option(
         help="More expressions as NAME=FILE (NAME a model expression, e.g. frown=frown.txt).")] = None,
     scale_mm_per_px: Annotated[Optional[float], typer.Option(help="Pixel size in mm (same for every photo).")] = None,
     ipd_mm: Annotated[Optional[float], typer.Option(help="The patient's inter-pupillary distance, mm.")] = None,
-    iris_mm: Annotated[Optional[float], typer.Option(
-        help="Visible iris diameter, mm, for files with iris circles (default 11.77 when they have them).")] = None,
+    iris_mm: IrisMm = None,
+    face: PhotoFace = None, no_mirror: NoMirror = False,
     name: Annotated[Optional[str], typer.Option(help="Patient name (default: the rest file's stem).")] = None,
     sex: Annotated[Sex, typer.Option(help="Sex (sets toxin sensitivity downstream).")] = Sex.female,
     sudden_onset: Annotated[bool, typer.Option("--sudden-onset", help="History: came on suddenly.")] = False,
@@ -172,13 +180,14 @@ def assess(
     vertices: Vertices = DEFAULT_VERTICES,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT and MEASURES_OUT if they exist.")] = False,
 ) -> None:
-    """Measure a patient from rest and smile landmarks, sort the cause of the asymmetry, and calibrate muscle strengths and tones to the measurements."""
+    """Measure a patient from rest and smile photos or landmarks, sort the cause of the asymmetry, and calibrate muscle strengths and tones to the measurements."""
     from facesim.assessment.assess import assess as assess_patient
     from facesim.simulation.timeline import builtin_model
 
     _check_outputs(out, measures_out, force)
     healthy = healthy_side.value if healthy_side else None
-    rest_set, smile_set, others = _landmark_sets(rest, smile, expression, scale_mm_per_px, ipd_mm, iris_mm)
+    rest_set, smile_set, others = _landmark_sets(rest, smile, expression, (scale_mm_per_px, ipd_mm, iris_mm),
+                                                 face, not no_mirror)
     hist = _parsed_history(history, _answers(locals()), chewing_side, jaw_propping, previous_injection)
     io = streams()
     with io.info.status("building the face model and fitting the patient..."):

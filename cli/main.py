@@ -18,6 +18,7 @@ from facesim import DISCLAIMER, __version__
 from .assess import assess
 from .demo import demo
 from .group import FacesimGroup
+from .landmarks import landmarks
 from .mesh import mesh_app
 from .plan import plan
 from .render import render
@@ -51,8 +52,9 @@ def main(
     """facesim: injection-planning simulation for asymmetric smiles."""
 
 
-# In the order of the clinic's workflow: measure, simulate, plan, show.
+# In the order of the clinic's workflow: find the landmarks, measure, simulate, plan, show.
 app.command()(demo)
+app.command()(landmarks)
 app.command()(assess)
 app.command()(simulate)
 app.command()(plan)

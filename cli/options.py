@@ -30,6 +30,10 @@ VerticesOverride = Annotated[int | None, typer.Option(min=200, max=MAX_VERTICES,
 ClinicianOverride = Annotated[bool, typer.Option(
     "--clinician-override", help="Run a patient with red flags anyway (a clinician who has seen the referral); "
                                  "every output is labelled. Without it such a scenario is refused (exit code 3).")]
+PhotoFace = Annotated[int | None, typer.Option(
+    "--face", min=1, help="Which face to measure when a photo has several (1 = the viewer's leftmost).")]
+NoMirror = Annotated[bool, typer.Option(
+    "--no-mirror", help="Do not average each photo with its mirror image (it cancels the detector's side bias).")]
 ScenarioArg = Annotated[Path, typer.Argument(
     metavar="SCENARIO",
     help="Scenario TOML file, or the name of a bundled case (facesim train --list), e.g. b_overtoned_dao_rest; "

@@ -3,7 +3,7 @@
 ::
 
     model = fs.FaceModel.builtin(n_vertices=3000)
-    a = fs.assess(model, rest="rest.txt", smile="smile.txt", ipd_mm=62)
+    a = fs.assess(model, rest="rest.txt", smile="smile.txt", ipd_mm=62)   # or rest="rest.jpg", smile="smile.jpg"
     case = fs.Scenario.for_patient(a.patient, history=a.history)
     p = fs.plan(model, case, samples=40, seed=0)
     treated = case.with_shots(p.chosen.shots)

@@ -33,3 +33,20 @@ def coarse_model() -> FaceModel:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20261121)
+
+
+@pytest.fixture(scope="session")
+def photo_rgb() -> np.ndarray:
+    """skimage.data.astronaut(): a 512 px public-domain frontal portrait (tests/photo_images.py)."""
+    from photo_images import astronaut
+
+    return astronaut()
+
+
+@pytest.fixture(scope="session")
+def photo_found(photo_rgb):
+    """The landmarks MediaPipe finds on ``photo_rgb`` (mirror averaged)."""
+    pytest.importorskip("mediapipe")
+    from facesim.photo.landmarks import photo_landmarks
+
+    return photo_landmarks(photo_rgb)

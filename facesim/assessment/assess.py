@@ -16,8 +16,9 @@ from pathlib import Path
 
 from facesim.anatomy.patient import Patient
 from facesim.assessment.eface import EfaceScores, eface_scores
-from facesim.assessment.landmark_input import LandmarkSet, Scale, read_landmarks
+from facesim.assessment.landmark_input import LandmarkSet, Scale
 from facesim.assessment.measures import Measurements, measure
+from facesim.assessment.photo_input import read_any, read_rest_smile
 from facesim.assessment.patient_fit import PatientFit, fit_patient
 from facesim.assessment.triage import Triage, triage
 from facesim.scenario.history import History
@@ -47,7 +48,7 @@ class Assessment:
 
 
 def _landmarks(value: LandmarkSet | Path | str, scale: Scale) -> LandmarkSet:
-    return value if isinstance(value, LandmarkSet) else read_landmarks(Path(value), scale)
+    return value if isinstance(value, LandmarkSet) else read_any(Path(value), scale)
 
 
 def assess(model: FaceModel, rest, smile, *, expressions: dict | None = None, ipd_mm: float | None = None,
@@ -58,7 +59,8 @@ def assess(model: FaceModel, rest, smile, *, expressions: dict | None = None, ip
     Parameters
     ----------
     model : FaceModel, the face the patient is fitted on
-    rest, smile : LandmarkSet or path of a landmark file (iBUG 68 text, Emotrics .txt or JSON)
+    rest, smile : LandmarkSet, a photo's path (landmarks found on it) or a landmark file's (iBUG 68 text,
+        Emotrics .txt or JSON)
     expressions : dict name -> LandmarkSet or path, more expressions of the model (e.g. ``frown``)
     ipd_mm, mm_per_px, iris_mm : the photo scale (see landmark_input.Scale); at most one of ipd / pixel size
     history : History or None (no history answers)
@@ -67,7 +69,10 @@ def assess(model: FaceModel, rest, smile, *, expressions: dict | None = None, ip
     healthy_side : ``left`` / ``right`` for the eFACE-style scores, or None to infer it
     """
     scale = Scale(mm_per_px=mm_per_px, ipd_mm=ipd_mm, iris_mm=iris_mm)
-    rest_set, smile_set = _landmarks(rest, scale), _landmarks(smile, scale)
+    if isinstance(rest, LandmarkSet) or isinstance(smile, LandmarkSet):
+        rest_set, smile_set = _landmarks(rest, scale), _landmarks(smile, scale)
+    else:  # two photos share one scale and pass the pair gate (assessment.photo_input)
+        rest_set, smile_set = read_rest_smile(Path(rest), Path(smile), scale)
     others = {key: _landmarks(value, scale) for key, value in (expressions or {}).items()}
     for key in others:
         model.expressions.get(key)  # unknown expression -> InputError naming the known ones

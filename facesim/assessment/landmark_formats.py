@@ -35,7 +35,9 @@ JSON of named points
     ``{"units": "px" | "mm", "frame": "image" | "facesim",
     "points": {"cheilion_left": [x, y] or [x, y, z], ...},
     "iris": {"left": [x, y, r], "right": [x, y, r]}}`` (``units`` and ``frame``
-    optional; ``points`` may also be the top-level object).
+    optional; ``points`` may also be the top-level object). An optional ``"ibug68": [[x, y], ...]``
+    (68 points, iBUG order; ``facesim landmarks`` writes it) gives the MEEI measures their contours;
+    a named point then overrides its iBUG point, so a hand-corrected ``cheilion_left`` moves iBUG 54.
 CSV (``.csv``): facesim.assessment.landmark_csv
     68 rows ``x,y`` (or ``x,y,z``) with or without a header row; a header may name
     ``name`` (facesim names), ``index`` (iBUG 0-67) and ``x``, ``y``, ``z`` columns, or be
@@ -233,7 +235,7 @@ def _read_json(text: str, source: str) -> RawLandmarks:
     frame = data.get("frame", "image")
     if frame not in FRAMES:
         raise InputError(f"{source}: frame {frame!r}; use one of {', '.join(FRAMES)}")
-    table = data.get("points", {k: v for k, v in data.items() if k not in ("units", "frame", "iris")})
+    table = data.get("points", {k: v for k, v in data.items() if k not in ("units", "frame", "iris", "ibug68")})
     if not isinstance(table, dict) or not table:
         raise InputError(f"{source}: no points; give \"points\": {{\"cheilion_left\": [x, y], ...}}")
     points = {}
@@ -255,7 +257,31 @@ def _read_json(text: str, source: str) -> RawLandmarks:
         if circle is not None:
             iris[side] = circle
     dims = len(next(iter(points.values())))
-    return RawLandmarks(points, units=units, frame=frame, source=source, **_iris_fields(iris, dims))
+    ibug = _json_ibug(data.get("ibug68"), points, dims, source)
+    if ibug is not None:
+        points = {**named_from_ibug(ibug), **{n: p for n, p in points.items() if not _single(n)}}
+    return RawLandmarks(points, units=units, frame=frame, ibug=ibug, source=source, **_iris_fields(iris, dims))
+
+
+def _json_ibug(rows, points: dict[str, np.ndarray], dims: int, source: str) -> np.ndarray | None:
+    """The JSON's ``ibug68`` list as a (68, dims) array with the named single-index points written over it."""
+    if rows is None:
+        return None
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        raise InputError(f"{source}: ibug68 must be a list of 68 [x, y] points")
+    ibug = ibug_points([[_json_number(v, f"{source}: ibug68[{k}]") for v in r] for k, r in enumerate(rows)],
+                       f"{source}: ibug68")
+    if ibug.shape[1] != dims:
+        raise InputError(f"{source}: ibug68 has {ibug.shape[1]} coordinates a point, points have {dims}; use the same")
+    for name, p in points.items():
+        if _single(name):
+            ibug[IBUG68[name][0][0]] = p
+    return ibug
+
+
+def _single(name: str) -> bool:
+    """True when the facesim landmark ``name`` is one iBUG point (cheilion_left is 54; a pupil is a mean)."""
+    return name in IBUG68 and len(IBUG68[name][0]) == 1
 
 
 def read_landmarks_raw(path: Path | str) -> RawLandmarks:

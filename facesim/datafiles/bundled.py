@@ -24,6 +24,7 @@ from facesim.datafiles.clinic import (AftercareFile, PerceptionFile, PlannerFile
                                       TriageFile)
 from facesim.datafiles.load import read_toml, validate
 from facesim.datafiles.measures import MeasuresFile
+from facesim.datafiles.photo import PhotoFile
 from facesim.datafiles.treatment import CorrectionsFile, FillersFile, ProductsFile, SitesFile, UncertaintyFile
 
 F = TypeVar("F", bound=DataFile)
@@ -31,7 +32,7 @@ F = TypeVar("F", bound=DataFile)
 #: Every kind of data file, by its name in facesim/data.
 KINDS: dict[str, type[DataFile]] = {m.KIND: m for m in (
     AftercareFile, AnatomyFile, CorrectionsFile, ExpressionsFile, FillersFile, MeasuresFile, PerceptionFile,
-    PlannerFile, ProductsFile, SafetyFile, SitesFile, TissueFile, TrainingFile, TriageFile, UncertaintyFile)}
+    PhotoFile, PlannerFile, ProductsFile, SafetyFile, SitesFile, TissueFile, TrainingFile, TriageFile, UncertaintyFile)}
 
 
 def _load(model: type[F]) -> F:
@@ -80,6 +81,12 @@ def measures() -> MeasuresFile:
 def perception() -> PerceptionFile:
     """When a left-right difference shows (mm), the normal smile, the balance score."""
     return _load(PerceptionFile)
+
+
+@cache
+def photo() -> PhotoFile:
+    """The quality gates a photo must pass (face size, head pose, open eyes) and how far a pair may differ."""
+    return _load(PhotoFile)
 
 
 @cache
