@@ -1,7 +1,8 @@
 """The displacement across the photo's open mouth, filled harmonically so the lips do not tear apart.
 
-Inside the mouth opening (the polygon of the inner lip points, iBUG 60-67, enlarged by ``GROW`` about its
-centre and by one grid cell) the field is replaced by the solution of Laplace's equation whose values on
+Inside the mouth opening (the polygon of the inner lip points, iBUG 60-67, shrunk to ``GROW`` about its
+centre so the corners, where the lips meet, keep the model's own move: a fill reaching them averages a
+corner's lift away) the field is replaced by the solution of Laplace's equation whose values on
 the rim are the field there: the smoothest fill that meets the lips' own moves, so teeth and the mouth's
 dark inside stretch with the lips instead of being pulled from one lip only. The 5-point Laplacian of the
 opening is factorized once per photo (scipy SuperLU); a frame costs one solve per component.
@@ -11,12 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-GROW = 1.15  # the opening's polygon enlarged about its centre, so the lip edge itself is inside the fill
+GROW = 0.85  # the opening's polygon shrunk about its centre: the teeth, not the lips' edges or corners
 INNER_LIPS = slice(60, 68)  # iBUG inner lip points
 
 
 def mouth_mask(ibug: np.ndarray, grid_shape: tuple[int, int], step: float) -> np.ndarray:
-    """(gh, gw) bool: the grid cells inside the enlarged inner-lip polygon (and one cell around it)."""
+    """(gh, gw) bool: the grid cells inside the shrunk inner-lip polygon."""
     import cv2
 
     lips = np.asarray(ibug, float)[INNER_LIPS]
@@ -24,7 +25,7 @@ def mouth_mask(ibug: np.ndarray, grid_shape: tuple[int, int], step: float) -> np
     poly = np.round((centre + GROW * (lips - centre)) / step).astype(np.int32)
     mask = np.zeros(grid_shape, np.uint8)
     cv2.fillPoly(mask, [poly], 1)
-    return cv2.dilate(mask, np.ones((3, 3), np.uint8)).astype(bool)
+    return mask.astype(bool)
 
 
 class MouthFill:

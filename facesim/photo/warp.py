@@ -17,7 +17,7 @@ so the corners, lips, nose and eyes of the model land on the photo's. A model po
 
 Field: the vertex moves are spread over a coarse pixel grid (linear in the triangles of the fitted
 vertices, so the model's open mouth slit is bridged by triangles, not torn), the photo's own mouth
-opening (inside the inner lip points, a little enlarged) is filled harmonically from its rim
+opening (inside the inner lip points, short of the corners) is filled harmonically from its rim
 (:mod:`facesim.photo.mouth_fill`), moves under ``DEAD_PX`` fade to nothing (so only what the model moves
 moves), and outside the fitted face the field is zero. The pull-back map that ``remap`` needs is found by
 a fixed-point iteration on that grid and resized to the photo.
