@@ -143,3 +143,12 @@ def test_render_photo_writes_the_strip(tmp_path, photo_rgb):
         assert strip.width == 2 * strip.height * 480 // (480 + 480 // 14)  # two panels side by side
     bad = CliRunner().invoke(app, [*args[:-1], str(tmp_path / "none.jpg"), "--force"])
     assert bad.exit_code == 2 and "--photo" in bad.output
+
+
+def test_picture_files_add_the_photo_pictures_last():
+    from facesim.render.scenario_pictures import picture_files
+
+    assert picture_files(("front",), False, "months", False, photo=True)[-1] == "before_after_photo.png"
+    assert picture_files(("front",), True, "months", False, photo=True)[-2:] == ["before_after_photo.png",
+                                                                                "photo_months.gif"]
+    assert not [n for n in picture_files(("front",), True, "months", True) if "photo" in n]

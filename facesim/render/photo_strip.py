@@ -96,10 +96,10 @@ def strip_panel(rgb: np.ndarray, box, title: str, simulated: bool):
     return panel
 
 
-def panel_title(day: float, first: bool) -> str:
-    """"before (day 0, the photo)" for the first panel, "day 14 (simulation)" for the others."""
+def panel_title(day: float) -> str:
+    """"before (day 0, the photo)" for day 0 (the photo as taken), "day 14 (simulation)" for a later day."""
     words = f"day {float(day):g}"
-    return f"before ({words}, the photo)" if first and float(day) == 0.0 else f"{words} (simulation)"
+    return f"before ({words}, the photo)" if float(day) == 0.0 else f"{words} (simulation)"
 
 
 def strip_image(frames: list[np.ndarray], days, found):
@@ -107,8 +107,7 @@ def strip_image(frames: list[np.ndarray], days, found):
     from PIL import Image, ImageDraw
 
     box = face_box(found, frames[0].shape[1::-1])
-    panels = [strip_panel(f, box, panel_title(d, k == 0), float(d) != 0.0)
-              for k, (f, d) in enumerate(zip(frames, days))]
+    panels = [strip_panel(f, box, panel_title(d), float(d) != 0.0) for f, d in zip(frames, days)]
     footer = PANEL_PX // 14
     out = Image.new("RGB", (PANEL_PX * len(panels), PANEL_PX + footer), (255, 255, 255))
     for k, panel in enumerate(panels):
@@ -123,3 +122,21 @@ def render_photo_strip(sim, photo: PhotoInput, path: Path, days) -> Path:
     """Write the before/after strip of ``days`` on ``photo`` to ``path`` (PNG)."""
     strip_image(photo_frames(sim, photo, days), days, photo.found).save(path, format="PNG")
     return Path(path)
+
+
+def photo_animation_frames(sim, photo: PhotoInput, last_day: float = 180.0,
+                           progress=None) -> list[np.ndarray]:
+    """GIF frames over the months (facesim.render.animation.month_days): the photo beside its warp on each
+    day, (h, w, 3) uint8 each; ``progress(done, total)`` after each frame."""
+    from facesim.photo.warp import PhotoWarp
+    from facesim.render.animation import month_days
+
+    days = month_days(last_day, extra=[s.day for s in sim.scenario.injections if not s.previous])
+    warp = PhotoWarp(photo.rgb, photo.found, sim.model.face)
+    frames = []
+    for k, day in enumerate(days):
+        pair = photo_frames(sim, photo, [0.0, day], warp)
+        frames.append(np.asarray(strip_image(pair, [0.0, day], photo.found)))
+        if progress:
+            progress(k + 1, len(days))
+    return frames

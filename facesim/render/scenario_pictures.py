@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from facesim.render.animation import render_frames, write_gif, write_mp4
-from facesim.render.photo_strip import render_photo_strip
+from facesim.render.photo_strip import photo_animation_frames, render_photo_strip
 from facesim.render.timeline_plot import plot_timeline
 from facesim.render.views import render_before_after
 
@@ -18,12 +18,13 @@ from facesim.render.views import render_before_after
 def picture_files(views, animate: bool, mode: str, mp4: bool, photo: bool = False) -> list[str]:
     """File names ``facesim render`` writes, in order: ``before_after_<view>.png`` each, ``timeline.png``,
     then with ``animate`` the GIF (and the MP4) of ``mode`` ("months" or "rest-smile"), then with
-    ``photo`` ``before_after_photo.png`` (the days on the patient's own photo)."""
+    ``photo`` ``before_after_photo.png`` (the days on the patient's own photo) and, with ``animate``,
+    ``photo_months.gif`` (the photo over the months)."""
     names = [f"before_after_{v}.png" for v in views] + ["timeline.png"]
     if animate:
         stem = "smile_months" if mode == "months" else "rest_to_smile"
         names += [f"{stem}.gif"] + ([f"{stem}.mp4"] if mp4 else [])
-    return names + (["before_after_photo.png"] if photo else [])
+    return names + (["before_after_photo.png"] + (["photo_months.gif"] if animate else []) if photo else [])
 
 
 def render_scenario(sim, paths: list[Path], days: list[float], views: tuple[str, ...], overlays: tuple[str, ...],
@@ -51,5 +52,9 @@ def render_scenario(sim, paths: list[Path], days: list[float], views: tuple[str,
             write_mp4(paths[len(views) + 2], frames)
     if photo is not None:
         say("warping the patient's photo")
-        render_photo_strip(sim, photo, paths[-1], days)
+        first = len(paths) - (2 if animate else 1)
+        render_photo_strip(sim, photo, paths[first], days)
+        if animate:
+            write_gif(paths[first + 1], photo_animation_frames(
+                sim, photo, progress=lambda done, total: say("photo frames", done, total)))
     return list(paths)
