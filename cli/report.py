@@ -18,6 +18,9 @@ def report(
     plan: Annotated[Path | None, typer.Option(help='Plan JSON replacing the scenario\'s planned injections: '
                                                    '{"injections": [{"site": "dao_right", "units": 2, "day": 0}]} '
                                                    '(keys as in [[injection]]; units in U, day in days).')] = None,
+    photo: Annotated[Path | None, typer.Option(help="The patient's frontal photo at rest (JPEG/PNG/HEIC): the "
+                                                   "patient page also shows the picture days on that photo "
+                                                   "(simulated ones watermarked).")] = None,
     force: Force = False,
     allow_high_dose: AllowHighDose = False,
     vertices: VerticesOverride = None,
@@ -36,6 +39,11 @@ def report(
                                                                                             allow_high_dose)
     if clinician_override:  # a referred patient's full report, every page labelled
         spec = spec.treatment_story(True, "report")
+    photo_input = None
+    if photo is not None and not needs_referral(spec):
+        from facesim.render.photo_strip import read_photo_input
+
+        photo_input = read_photo_input(photo)
     io = streams()
     if needs_referral(spec):  # red flags: the referral page, no simulation and no treatment story
         print_title(io.data, spec, scenario)
@@ -45,7 +53,7 @@ def report(
         return
     with io.info.status("building the face and its response basis...") as status:
         sim = scenario_simulation(spec, vertices)
-        path = write_report(sim, out, progress=lambda step: status.update(f"{step}..."))
+        path = write_report(sim, out, progress=lambda step: status.update(f"{step}..."), photo=photo_input)
     print_title(io.data, spec, scenario)
     io.notes(spec.flags, sim.warnings)
     io.wrote(path)

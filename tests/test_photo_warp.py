@@ -152,3 +152,21 @@ def test_picture_files_add_the_photo_pictures_last():
     assert picture_files(("front",), True, "months", False, photo=True)[-2:] == ["before_after_photo.png",
                                                                                 "photo_months.gif"]
     assert not [n for n in picture_files(("front",), True, "months", True) if "photo" in n]
+
+
+def test_report_photo_adds_its_own_section(tmp_path, photo_rgb):
+    from photo_images import save
+
+    from facesim_cli.main import app
+
+    rest = save(photo_rgb, tmp_path / "rest.png")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", str(RIGHT_DAO), "--vertices", "2000", "--out", str(out),
+                                      "--photo", str(rest)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert html.count('id="own-photo"') == 1 and "On your own photo" in html
+    blank = save(np.full((200, 200, 3), 128, np.uint8), tmp_path / "blank.png")
+    bad = CliRunner().invoke(app, ["report", str(RIGHT_DAO), "--out", str(tmp_path / "b.html"),
+                                   "--photo", str(blank)])
+    assert bad.exit_code == 2 and "no face" in bad.output and not (tmp_path / "b.html").exists()
