@@ -99,7 +99,10 @@ def _grid_weights(points_px: np.ndarray, grid_xy: np.ndarray):
     from scipy.spatial import Delaunay
 
     tri = Delaunay(points_px)
-    simplex = tri.find_simplex(grid_xy)
+    lo, hi = points_px.min(0), points_px.max(0)
+    boxed = np.flatnonzero(np.all((grid_xy >= lo) & (grid_xy <= hi), axis=1))  # a query outside is slow
+    simplex = np.full(len(grid_xy), -1)
+    simplex[boxed] = tri.find_simplex(grid_xy[boxed])
     inside = np.flatnonzero(simplex >= 0)
     t = tri.transform[simplex[inside]]
     bary = np.einsum("kij,kj->ki", t[:, :2], grid_xy[inside] - t[:, 2])
