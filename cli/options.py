@@ -57,6 +57,7 @@ class PageRequest:
     allow_high_dose: bool
     vertices: int | None
     clinician_override: bool
+    photo: Path | None = None  # report only: the patient's frontal photo at rest
 
 
 def _page_parameters(scenario: ScenarioArg, out: Path, plan: PlanOption = None, force: Force = False,
@@ -65,14 +66,22 @@ def _page_parameters(scenario: ScenarioArg, out: Path, plan: PlanOption = None, 
     """The one parameter list of the page commands (:func:`page_command`)."""
 
 
-def page_command(out_help: str):
+PhotoOption = Annotated[Path | None, typer.Option(
+    "--photo", help="The patient's frontal photo at rest (JPEG/PNG/HEIC): the pictures' days are also shown on "
+                    "that photo (simulated ones watermarked).")]
+
+
+def page_command(out_help: str, photo: bool = False):
     """Decorator: ``body(request: PageRequest)`` becomes a typer command with the page commands' parameters
     (SCENARIO, ``--out`` with ``out_help``, ``--plan``, ``--force``, ``--allow-high-dose``, ``--vertices``,
-    ``--clinician-override``); the command's help is ``body``'s docstring."""
+    ``--clinician-override``, and with ``photo`` ``--photo``); the command's help is ``body``'s docstring."""
     def wrap(body):
         sig = inspect.signature(_page_parameters, eval_str=True)
         out = Annotated[Path, typer.Option(help=out_help)]
         params = [p.replace(annotation=out) if p.name == "out" else p for p in sig.parameters.values()]
+        if photo:
+            params.append(inspect.Parameter("photo", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
+                                            annotation=PhotoOption))
 
         def command(**given) -> None:
             body(PageRequest(**given))

@@ -35,12 +35,16 @@ def render(
     animation: Annotated[AnimationMode, typer.Option(help="months: the smile on days 0-180; rest-smile: rest "
                                                           "to smile on the second --days day.")]
     = AnimationMode.months,
+    photo: Annotated[Path | None, typer.Option(help="The patient's frontal photo at rest (JPEG/PNG/HEIC): also "
+                                                   "write before_after_photo.png, the --days on that photo "
+                                                   "(warped by the model; simulated panels watermarked).")]
+    = None,
     force: Force = False,
     allow_high_dose: AllowHighDose = False,
     vertices: VerticesOverride = None,
     clinician_override: ClinicianOverride = False,
 ) -> None:
-    """Render before/after pictures of a scenario (rest and smile on chosen days), its timeline plot and, with --animate, an animation. Every picture marks the patient's R and L."""
+    """Render before/after pictures of a scenario (rest and smile on chosen days), its timeline plot and, with --animate, an animation; with --photo, the days on the patient's own photo. Every picture marks the patient's R and L."""
     from facesim.outputs import check_outputs, write_together
     from facesim.render.animation import mp4_available
     from facesim.render.scenario_pictures import picture_files, render_scenario
@@ -55,12 +59,18 @@ def render(
     overlays = () if overlay.strip() == "none" else check_choices(comma_list(overlay), OVERLAYS, "--overlay")
     mode = animation.value
     mp4 = animate and mp4_available()
-    targets = check_outputs((out / name for name in picture_files(view_list, animate, mode, mp4)), force)
+    names = picture_files(view_list, animate, mode, mp4, photo is not None)
+    targets = check_outputs((out / name for name in names), force)
+    photo_input = None
+    if photo is not None:
+        from facesim.render.photo_strip import read_photo_input
+
+        photo_input = read_photo_input(photo)
     io = streams()
     with io.progress("building the face and its response basis...") as update:
         sim = scenario_simulation(spec, vertices)
         write_together(targets, lambda staged: render_scenario(sim, staged, day_list, view_list, overlays, animate,
-                                                               mode, mp4, progress=update))
+                                                               mode, mp4, progress=update, photo=photo_input))
     print_title(io.data, spec, scenario)
     io.wrote(*targets)
     if animate and not mp4:

@@ -19,7 +19,7 @@ from facesim.report.content import (aftercare, assumption_rows, metrics_rows, mi
 from facesim.report.report_data import ReportData
 from facesim.view.page import viewer_section
 
-FIGURES = ("front", "three_quarter", "overlays", "timeline")
+FIGURES = ("front", "three_quarter", "overlays", "timeline", "photo")
 
 
 @cache
@@ -43,7 +43,7 @@ def referral_html(scenario) -> str:
 
 def report_html(data: ReportData, images: dict[str, bytes], plan=None) -> str:
     """The report as one HTML document; ``images`` maps ``front``, ``three_quarter``,
-    ``overlays`` and ``timeline`` to PNG bytes (any may be missing); ``plan`` is a PlanResult or None."""
+    ``overlays``, ``timeline`` and ``photo`` (the days on the patient's own photo) to PNG bytes (any may be missing); ``plan`` is a PlanResult or None."""
     context = {
         "scenario": data.scenario,
         "days_text": ", ".join(f"{d:g}" for d in data.picture_days),

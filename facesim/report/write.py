@@ -13,11 +13,12 @@ from facesim.simulation.timeline import ScenarioSimulation
 
 
 def write_report(sim: ScenarioSimulation, path: Path | str, progress=None, n_samples: int = N_SAMPLES,
-                 seed: int = SEED, plan=None) -> Path:
+                 seed: int = SEED, plan=None, photo=None) -> Path:
     """Simulate, render the pictures and write the HTML report to ``path`` (whole or not at all).
 
     ``progress(step: str)`` is called before each stage, if given; ``plan`` (a PlanResult) adds the
-    planner's answer to the clinician page. A scenario with red flags gets the referral report (no
+    planner's answer to the clinician page; ``photo`` (facesim.render.photo_strip.PhotoInput) adds the
+    picture days on the patient's own photo to the patient page. A scenario with red flags gets the referral report (no
     treatment story) unless a clinician overrides it (Scenario.treatment_story), which labels every page.
     """
     from facesim.outputs import write_atomically
@@ -29,6 +30,8 @@ def write_report(sim: ScenarioSimulation, path: Path | str, progress=None, n_sam
     data = report_data(sim, n_samples=n_samples, seed=seed)
     with tempfile.TemporaryDirectory(prefix="facesim-report-") as tmp:
         images = _pictures(sim, data, Path(tmp), say)
+        if photo is not None:
+            images["photo"] = _photo_picture(sim, data, photo, Path(tmp), say)
     text = report_html(data, images, plan)
     return write_atomically(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
 
@@ -61,3 +64,11 @@ def _pictures(sim: ScenarioSimulation, data: ReportData, tmp: Path, say) -> dict
     say("plotting the timeline")
     plot_timeline(sim, tmp / "timeline.png", timeline=data.timeline, uncertainty=data.uncertainty)
     return {key: (tmp / f"{key}.png").read_bytes() for key in ("front", "three_quarter", "overlays", "timeline")}
+
+
+def _photo_picture(sim: ScenarioSimulation, data: ReportData, photo, tmp: Path, say) -> bytes:
+    """The picture days on the patient's own photo, PNG bytes (facesim.render.photo_strip)."""
+    from facesim.render.photo_strip import render_photo_strip
+
+    say("warping the patient's photo")
+    return render_photo_strip(sim, photo, tmp / "photo.png", data.picture_days).read_bytes()
