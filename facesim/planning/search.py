@@ -22,6 +22,7 @@ from facesim.datafiles import bundled
 from facesim.face.names import base_name
 from facesim.planning.kernel import evaluate_pairs
 from facesim.metrics import DEVIATIONS
+from facesim.outputs import signals_held
 from facesim.treatment.spread import shot_sigma_mm
 from facesim.treatment.time_course import effective_dose
 
@@ -112,14 +113,14 @@ class PlanSearch:
         for i in range(n):
             self._site_terms(i)  # once per site, before the groups share them
         parts = []
-        pool = ThreadPoolExecutor(planner_threads())  # the compiled kernel releases the GIL
-        try:
+        # The compiled kernel releases the GIL, so site groups run on threads. Ctrl-C / SIGTERM wait for the
+        # day's groups (a few tenths of a second): an exception raised by a signal inside the pool's locks
+        # broke them ("release unlocked lock", found by tests/test_interrupts.py).
+        with signals_held(), ThreadPoolExecutor(planner_threads()) as pool:
             for g, part in enumerate(pool.map(self._search_group, groups)):
                 parts.append(part)
                 if progress:
                     progress(g + 1, len(groups))
-        finally:  # an interrupt drops the groups not yet started
-            pool.shutdown(wait=True, cancel_futures=True)
         return PlanSet(*(np.concatenate([p[i] for p in parts]) for i in range(10)))
 
     def _site_terms(self, i: int):
