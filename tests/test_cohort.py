@@ -105,3 +105,17 @@ def test_cli_needs_a_table_or_generate(tmp_path):
     result = CliRunner().invoke(app, ["cohort", "--out", str(tmp_path / "c.parquet")])
     assert result.exit_code == 2
     assert "--generate" in result.output
+
+
+def test_a_missing_or_unreadable_table_is_one_line(tmp_path):
+    with pytest.raises(InputError, match="file not found") as missing:
+        read_table(tmp_path / "none.csv")
+    garbage = tmp_path / "patients.parquet"
+    garbage.write_bytes(b"\x00\x01 not parquet")
+    with pytest.raises(InputError, match="not a readable table") as unreadable:
+        read_table(garbage)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id,tone.dao_right\n")
+    with pytest.raises(InputError, match="no rows"):
+        read_table(empty)
+    assert "\n" not in str(missing.value) and "\n" not in str(unreadable.value)

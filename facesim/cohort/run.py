@@ -21,7 +21,7 @@ from facesim.planning.recommend import make_plan
 #: The parameters --vary can change, and what each multiplies.
 VARIED = {"bont.ed50": "the patient's true ED50 of every muscle, as a multiple of what the planner assumes"}
 
-#: Columns of a cohort table, in order (pyarrow types in facesim.cohort.table).
+#: Columns of a cohort table, in order (pyarrow types: facesim.cohort.study.schema).
 COLUMNS = ("patient", "kind", "truth_cause", "truth_over", "truth_under", "vary", "vary_value", "recommendation",
            "sites", "units", "total_u", "window_fraction", "p_overcorrection", "p_side_effect", "retreatment_day",
            "true_window_fraction", "true_p_overcorrection", "error")
@@ -90,7 +90,7 @@ def patient_rows(p: CohortPatient, s: CohortSettings) -> list[dict]:
         return [_refused(p, s, v) for v in s.values]
     except (FacesimError, ValueError, FloatingPointError) as exc:
         return [_blank(p, s, v, f"{type(exc).__name__}: {exc}"[:300]) for v in s.values]
-    return [_planned(p, s, v, model, result, settings) for v in s.values]
+    return [_planned(p, s, v, problem, result) for v in s.values]
 
 
 def _refused(p: CohortPatient, s: CohortSettings, value: float) -> dict:
@@ -99,7 +99,7 @@ def _refused(p: CohortPatient, s: CohortSettings, value: float) -> dict:
     return row
 
 
-def _planned(p, s, value, model, result, settings) -> dict:
+def _planned(p, s, value, problem, result) -> dict:
     row = _blank(p, s, value)
     row["recommendation"] = result.recommendation
     c = result.chosen if result.recommendation == "plan" else None
@@ -109,15 +109,19 @@ def _planned(p, s, value, model, result, settings) -> dict:
                window_fraction=float(c.below_threshold_fraction), p_overcorrection=float(c.p_overcorrection),
                p_side_effect=float(c.p_side_effect),
                retreatment_day=None if c.retreatment_day is None else float(c.retreatment_day))
-    row["true_window_fraction"], row["true_p_overcorrection"] = _on_truth(model, p.scenario, settings, c, value)
+    row["true_window_fraction"], row["true_p_overcorrection"] = _on_truth(problem, p.scenario, c, value)
     return row
 
 
-def _on_truth(model, scenario, settings, chosen, factor: float) -> tuple[float, float]:
+def _on_truth(problem: PlanningProblem, scenario, chosen, factor: float) -> tuple[float, float]:
     """The chosen plan simulated on a patient whose ED50 is ``factor`` x the assumed one: the fraction of
-    (sample, window day) pairs below the threshold, and the chance of over-correction at the peak day."""
-    truth = PlanningProblem(model, scenario, settings)
-    truth.ed50 = truth.ed50 * factor
+    (sample, window day) pairs below the threshold, and the chance of over-correction at the peak day.
+    At 1.0 that is the planning problem itself; another factor sets up a problem with the ED50s scaled."""
+    truth = problem
+    if factor != 1.0:
+        truth = PlanningProblem(problem.model, scenario, problem.settings)
+        truth.ed50 = truth.ed50 * factor
+    settings = truth.settings
     index = {site.name: k for k, site in enumerate(truth.sites)}
     items = [(index[name], float(u), 0.0) for name, u in zip(chosen.sites, chosen.units)]
     days = list(settings.window_days)

@@ -152,7 +152,15 @@ class Site:
 PlanItem = tuple[int, float, float]
 
 
-@dataclass(eq=False)
+def _coordinates(forces: np.ndarray, b: np.ndarray, factors: np.ndarray) -> np.ndarray:
+    """(K, T, PLAN_COORDS) coordinate change, mm, for force factors (K, T, M) on forces (K, T, M, E), N, and
+    the plan points' (M, 8) mm per N: one matmul, no (K, T, M, PLAN_COORDS) array."""
+    k_n, t_n, m_n, e_n = forces.shape
+    per_expression = np.swapaxes(factors[..., None] * forces, -1, -2)  # (K, T, E, M)
+    return (per_expression @ b).reshape(k_n, t_n, 8 * e_n)
+
+
+@dataclass(frozen=True, eq=False)
 class _Response:
     """Everything of the patient on a set of days, for every sample."""
 
@@ -173,9 +181,7 @@ class _Response:
 
     def coordinates(self, factors: np.ndarray) -> np.ndarray:
         """(K, T, PLAN_COORDS) coordinate change for force factors (K, T, M): sum over muscles, mm."""
-        k_n, t_n, m_n, e_n = self.forces.shape
-        per_expression = np.swapaxes(factors[..., None] * self.forces, -1, -2)  # (K, T, E, M)
-        return (per_expression @ self.b).reshape(k_n, t_n, 8 * e_n)
+        return _coordinates(self.forces, self.b, factors)
 
 
 class PlanningProblem:
@@ -281,10 +287,9 @@ class PlanningProblem:
                     d0 += self._shot_dose(table, j, inj, t)
             g0 = 1.0 - self._loss(d0)
             n_e = len(PLAN_EXPRESSIONS)
-            r = _Response(t, forces, self._b, None, d0, g0, None)
-            r.base_c = np.tile(self._c0, n_e) + np.tile(static, n_e)[None] + r.coordinates(g0)
-            r.baseline = plan_metrics(r.base_c, self.settings.tolerance)
-            self._responses[key] = r
+            base_c = np.tile(self._c0, n_e) + np.tile(static, n_e)[None] + _coordinates(forces, self._b, g0)
+            self._responses[key] = _Response(t, forces, self._b, base_c, d0, g0,
+                                             plan_metrics(base_c, self.settings.tolerance))
         return self._responses[key]
 
     def _shot_dose(self, table: DoseTable, row: int, shot, days: np.ndarray) -> np.ndarray:
