@@ -97,7 +97,9 @@ def run_reporting_errors(call) -> int:
         return BAD_INPUT
     except (KeyboardInterrupt, typer.Abort):
         return _stopped(signal.SIGINT)
-    except SystemError:  # a signal landing inside compiled code arrives wrapped
+    except (SystemError, ImportError):
+        # A signal landing inside compiled code arrives wrapped (SystemError); one landing while a module is
+        # being imported (numba, numpy) leaves the import half done and surfaces as an ImportError.
         if _RECEIVED:
             return _stopped(_RECEIVED[-1])
         raise
