@@ -104,6 +104,35 @@ def test_search_matches_the_exact_simulation(coarse_model):
         assert np.mean(exact["asym"][:, 0] < 3.0) == pytest.approx(plans.p_target[i], abs=0.05)
 
 
+def test_window_share_matches_the_exact_simulation_on_every_window_day(coarse_model):
+    """p_window (the window days folded into one kernel pass, screened on the linear deviations) is the
+    share of (sample, window day) pairs the exact simulation finds below the threshold."""
+    case = patient(tone={"dao_right": 12.0}, history={"previous_injection": [{"day": -30, "site": "dao_left",
+                                                                             "units": 2.0}]})
+    problem = PlanningProblem(coarse_model, case, PlannerSettings.default(samples=20))
+    plans = problem.search()
+    days = [float(d) for d in problem.settings.window_days]
+    rng = np.random.default_rng(5)
+    for i in rng.choice(len(plans), 25, replace=False):
+        shots = [(int(s), float(u), 0.0) for s, u in zip(plans.sites[i], plans.units[i]) if s >= 0]
+        exact = problem.simulate(shots, days)
+        assert np.mean(~exact["noticeable"]) == pytest.approx(plans.p_window[i], abs=0.02)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_the_linear_deviation_map_is_the_metrics_definition(seed):
+    from facesim.metrics import PLAN_COORDS, PLAN_EXPRESSIONS, expression_deviations, rest_deviations
+    from facesim.planning.kernel import linear_deviation_map
+
+    c = np.random.default_rng(seed).normal(0.0, 20.0, (5, PLAN_COORDS))
+    want = list(rest_deviations(c))
+    for e in range(1, len(PLAN_EXPRESSIONS)):
+        dev, _, ll = expression_deviations(c, e)
+        want += [dev, ll]
+    assert np.allclose(c @ linear_deviation_map(), np.stack(want, axis=1), atol=1e-9)
+
+
 @settings(max_examples=8, deadline=None)
 @given(tone=st.floats(1.0, 20.0), strength=st.floats(0.5, 2.0), side=st.sampled_from(["left", "right"]),
        max_total=st.sampled_from([2.0, 5.0, 8.0]), max_site=st.sampled_from([None, 1.5, 3.0]))

@@ -41,14 +41,16 @@ Where facesim departs from Emotrics' code (both rotation-invariance fixes):
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.interpolate import UnivariateSpline
-from scipy.optimize import brentq
 
 from facesim.errors import InputError
 from facesim.geometry.frontal import to_frontal
+
+if TYPE_CHECKING:  # scipy.interpolate / optimize are imported where used (0.3 s the planner does not need)
+    from scipy.interpolate import UnivariateSpline
 
 OUTER_LOWER = (48, 59, 58, 57, 56, 55, 54)
 OUTER_UPPER = (48, 49, 50, 51, 52, 53, 54)
@@ -130,6 +132,8 @@ def contour_spline(points: np.ndarray, indices: tuple[int, ...], smoothing_mm2: 
     if not np.all(np.diff(xy[:, 0]) > 0):
         raise InputError(f"the {what} points (iBUG {'-'.join(map(str, indices))}) do not run from the patient's "
                          "right to left along the iris line; check the landmark order and the left/right labels")
+    from scipy.interpolate import UnivariateSpline
+
     with warnings.catch_warnings():  # FITPACK's multi-line notes when s is tight: the approximation Emotrics uses too
         warnings.simplefilter("ignore", UserWarning)
         return UnivariateSpline(xy[:, 0], xy[:, 1], k=3, s=smoothing_mm2)
@@ -142,6 +146,8 @@ def _elevation_deg(origin: np.ndarray, point: np.ndarray) -> float:
 
 def upper_lip_point(upper: UnivariateSpline, corner: np.ndarray, radius: float) -> np.ndarray:
     """Where the circle of ``radius`` (mm) about ``corner`` meets the upper-lip spline, toward the midline."""
+    from scipy.optimize import brentq
+
     def gap(x):
         return float(np.hypot(x - corner[0], upper(x) - corner[1])) - radius
 

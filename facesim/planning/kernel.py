@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from facesim.metrics import asymmetry_rule, expression_deviations, overcorrection_rule, rest_deviations
+from facesim.metrics import (PLAN_COORDS, PLAN_EXPRESSIONS, asymmetry_rule, expression_deviations, overcorrection_rule,
+                             rest_deviations)
 
 # The clinical rules are defined once (facesim.metrics) and compiled here for the inner loop.
 _asymmetry = njit(asymmetry_rule)
@@ -47,67 +48,105 @@ def _contiguous(a):
     return np.ascontiguousarray(a, dtype=kind)
 
 
+def linear_deviation_map() -> np.ndarray:
+    """(PLAN_COORDS, 8) the deviations that are linear in the planner coordinates, as a matrix derived from
+    the one definition (metrics.rest_deviations, expression_deviations): columns rest_dev, rest_ll, then
+    per judged expression its height and lower-lip deviations (c @ map, mm). The kernel screens a plan
+    on these before it needs the excursions (not linear)."""
+    eye = np.eye(PLAN_COORDS)
+    columns = list(rest_deviations(eye))
+    for e in range(1, len(PLAN_EXPRESSIONS)):
+        dev, _, ll = expression_deviations(eye, e)
+        columns += [dev, ll]
+    return np.stack(columns, axis=1)
+
+
 # Serial and without the GIL: the search runs site groups on threads (search.planner_threads); a numba parallel
 # build compiled for 5 s instead of 2.5 s on first use.
-# long kernel: one fused numba loop (plan x sample x shared muscle); split, it would store (plans, K, 8) coordinates
+# long kernel: one fused numba loop (plan x sample x shared muscle); split, it would store (plans, Q, C) coordinates
 @njit(cache=True, nogil=True)
-def _evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, inv_ed50, hill_table, table_scale,
-                   shared_ids, shared_watched, side_a, side_b, side_limit, baseline, noticeable_mm, over_mm,
-                   lay, n_muscles, full):
-    """Evaluate plans (plan_a[p], plan_b[p]) = level indices of the two sites.
+def _evaluate_pairs(plan_a, plan_b, base, base_l, ta, tb, la_l, lb_l, da, db, ga, gb, d0, g0, w8, w8_l, inv_ed50,
+                   hill_table, table_scale, shared_ids, shared_watched, side_a, side_b, side_limit, baseline,
+                   noticeable_mm, over_mm, lay, n_muscles, full):
+    """Evaluate plans (plan_a[p], plan_b[p]) = level indices of the two sites, on Q rows (samples, or
+    (day, sample) pairs: search.fold_days; row q is sample q % K of the K samples).
 
-    Shapes (C = metrics.PLAN_COORDS planner coordinates, E = the judged expressions, PLAN_EXPRESSIONS[1:]): base (K, C); ta (La, K, C); tb (Lb, K, C); da, ga (La, K, S); db, gb (Lb, K, S);
-    d0, g0 (K, S); w8 (K, S, C); inv_ed50 (K, S) = 1 / ED50 of each sample; hill_table (K, G): the
-    sample's force loss at dose / ED50 = g / table_scale (see hill_table); shared_ids, shared_watched (S,);
-    side_a (La, K), side_b (Lb, K): muscle id of a side effect or -1; baseline (K, 2 + 3 E): the untreated
+    Shapes (C = metrics.PLAN_COORDS planner coordinates, E = the judged expressions, PLAN_EXPRESSIONS[1:],
+    D = 8 linear deviations, linear_deviation_map): base (Q, C), base_l (Q, D); ta (La, Q, C), la_l
+    (La, Q, D); tb, lb_l likewise (Lb, ...); da, ga (La, Q, S); db, gb (Lb, Q, S); d0, g0 (Q, S); w8
+    (Q, S, C), w8_l (Q, S, D); inv_ed50 (K, S) = 1 / ED50 of each sample; hill_table (K, G): the sample's
+    force loss at dose / ED50 = g / table_scale (see hill_table); shared_ids, shared_watched (S,);
+    side_a (La, Q), side_b (Lb, Q): muscle id of a side effect or -1; baseline (Q, 2 + 3 E): the untreated
     deviations, metrics.DEVIATIONS; noticeable_mm, over_mm, lay (E,): judge.Tolerance.
 
-    Returns per plan: q10, median, q90 of the reported asymmetry over samples (linear interpolation, as
-    numpy.quantile), n_target (samples noticeable in no expression), n_over, n_side (int32) and
-    side_muscle (int32, -1 none). With ``full`` False (a window day: only n_target is used) the quantiles,
-    over-correction and side effects are skipped and left at zero.
+    Returns per plan: the reported asymmetry per row (P, Q) (quantiles are taken outside), n_target
+    (rows noticeable in no expression), n_over, n_side (int32) and side_muscle (int32, -1 none). With
+    ``full`` False (window days: only n_target is used) the asymmetries, over-correction and side
+    effects are skipped (asym is (0, Q)), and a row noticeable on its linear deviations alone is
+    counted without its excursions (the asymmetry rule is a largest magnitude: an excursion can only
+    add to it).
     """
     n_plans = plan_a.shape[0]
     last = hill_table.shape[1] - 1
-    k_n = base.shape[0]
+    k_table = hill_table.shape[0]
+    q_n = base.shape[0]
     n_c = base.shape[1]
+    n_l = base_l.shape[1]
     s_n = da.shape[2]
-    quantiles = np.zeros((n_plans, 3))
+    n_e = noticeable_mm.shape[0]
+    rest_limit = over_mm.min()
+    asym_q = np.zeros((n_plans if full else 0, q_n))
     n_target = np.zeros(n_plans, dtype=np.int32)
     n_over = np.zeros(n_plans, dtype=np.int32)
     n_side = np.zeros(n_plans, dtype=np.int32)
     side_muscle = np.full(n_plans, -1, dtype=np.int32)
-    for p in range(n_plans):
-        la = plan_a[p]
-        lb = plan_b[p]
-        c = np.empty(n_c)
-        asym_k = np.empty(k_n)
-        counts = np.zeros(n_muscles, dtype=np.int32)
-        for k in range(k_n):
-            for j in range(n_c):
-                c[j] = base[k, j] + ta[la, k, j] + tb[lb, k, j]
-            who = side_a[la, k]
+    c = np.empty(n_c)
+    v = np.empty(n_l)
+    correction = np.empty(s_n)
+    counts = np.zeros((n_plans, n_muscles), dtype=np.int32)
+    # Rows outer, plans inner: a row's sample keeps its Hill table row (and the sites' rows) in cache.
+    for q in range(q_n):
+        kr = q % k_table
+        for p in range(n_plans):
+            la = plan_a[p]
+            lb = plan_b[p]
+            who = side_a[la, q]
             if who < 0:
-                who = side_b[lb, k]
+                who = side_b[lb, q]
             for s in range(s_n):
-                x = (da[la, k, s] + db[lb, k, s] + d0[k, s]) * inv_ed50[k, s] * table_scale
+                x = (da[la, q, s] + db[lb, q, s] + d0[q, s]) * inv_ed50[kr, s] * table_scale
                 i = int(x)
                 if i >= last:
-                    loss = hill_table[k, last]
+                    loss = hill_table[kr, last]
                 else:
-                    loss = hill_table[k, i] + (x - i) * (hill_table[k, i + 1] - hill_table[k, i])
-                correction = (g0[k, s] - (1.0 - loss)) - ga[la, k, s] - gb[lb, k, s]
-                for j in range(n_c):
-                    c[j] -= correction * w8[k, s, j]
+                    loss = hill_table[kr, i] + (x - i) * (hill_table[kr, i + 1] - hill_table[kr, i])
+                correction[s] = (g0[q, s] - (1.0 - loss)) - ga[la, q, s] - gb[lb, q, s]
                 if who < 0 and shared_watched[s] and loss > side_limit:
                     who = shared_ids[s]
+            if not full:  # the screen: noticeable on the linear deviations alone
+                for j in range(n_l):
+                    v[j] = base_l[q, j] + la_l[la, q, j] + lb_l[lb, q, j]
+                for s in range(s_n):
+                    for j in range(n_l):
+                        v[j] -= correction[s] * w8_l[q, s, j]
+                seen = False
+                for e in range(n_e):
+                    if _asymmetry(v[0], v[2 + 2 * e], 0.0, v[1], v[3 + 2 * e]) >= noticeable_mm[e]:
+                        seen = True
+                        break
+                if seen:
+                    continue
+            for j in range(n_c):
+                c[j] = base[q, j] + ta[la, q, j] + tb[lb, q, j]
+            for s in range(s_n):
+                for j in range(n_c):
+                    c[j] -= correction[s] * w8[q, s, j]
             rest_dev, rest_ll = _rest_deviations(c)
-            rest_limit = over_mm.min()
-            over = full and (_overcorrected(rest_dev, baseline[k, 0], rest_limit)
-                             or _overcorrected(rest_ll, baseline[k, 1], rest_limit))
+            over = full and (_overcorrected(rest_dev, baseline[q, 0], rest_limit)
+                             or _overcorrected(rest_ll, baseline[q, 1], rest_limit))
             asym = 0.0
             noticeable = False
-            for e in range(noticeable_mm.shape[0]):
+            for e in range(n_e):
                 dev, exc, ll = _expression_deviations(c, e + 1)
                 a = _asymmetry(rest_dev, dev, exc, rest_ll, ll)
                 noticeable = noticeable or a >= noticeable_mm[e]
@@ -118,25 +157,23 @@ def _evaluate_pairs(plan_a, plan_b, base, ta, tb, da, db, ga, gb, d0, g0, w8, in
                 if lay[e]:
                     asym = max(asym, a)
                 j = 2 + 3 * e
-                over = (over or _overcorrected(dev, baseline[k, j], over_mm[e])
-                        or _overcorrected(exc, baseline[k, j + 1], over_mm[e])
-                        or _overcorrected(ll, baseline[k, j + 2], over_mm[e]))
-            asym_k[k] = asym
+                over = (over or _overcorrected(dev, baseline[q, j], over_mm[e])
+                        or _overcorrected(exc, baseline[q, j + 1], over_mm[e])
+                        or _overcorrected(ll, baseline[q, j + 2], over_mm[e]))
+            if full:
+                asym_q[p, q] = asym
             if not noticeable:
                 n_target[p] += 1
             if over:
                 n_over[p] += 1
             if full and who >= 0:
                 n_side[p] += 1
-                counts[who] += 1
+                counts[p, who] += 1
+    for p in range(n_plans):
         if n_side[p] > 0:
-            side_muscle[p] = np.argmax(counts)
-        if not full:
-            continue
-        asym_k.sort()
-        for qi, q in enumerate((0.1, 0.5, 0.9)):
-            pos = q * (k_n - 1)
-            lo = int(np.floor(pos))
-            hi = min(lo + 1, k_n - 1)
-            quantiles[p, qi] = asym_k[lo] + (pos - lo) * (asym_k[hi] - asym_k[lo])
-    return quantiles, n_target, n_over, n_side, side_muscle
+            best = 0
+            for m in range(n_muscles):
+                if counts[p, m] > counts[p, best]:
+                    best = m
+            side_muscle[p] = best
+    return asym_q, n_target, n_over, n_side, side_muscle

@@ -47,6 +47,9 @@ from facesim.treatment.uncertainty import ParameterSamples, sample_parameters
 #: Input limits of the planner (README, input limits): the finest dose step (U) and the most samples.
 MIN_STEP_U = 0.1
 MAX_SAMPLES = 5000
+#: The most (sample, day) rows one window pass of the search folds together (memory bound: a site's
+#: coordinate terms are levels x rows x PLAN_COORDS floats, 5 MB per level at this size).
+WINDOW_ROWS = 2400
 
 
 def _whole(value) -> bool:
@@ -340,14 +343,15 @@ class PlanningProblem:
         the fraction of (sample, window day) pairs below the threshold.
         """
         s = self.settings
-        days = [s.peak_day, *(d for d in s.window_days if d != s.peak_day)]
+        window = [d for d in s.window_days if d != s.peak_day]
+        chunk = max(1, WINDOW_ROWS // self.samples.size)  # window days per kernel pass (memory: see WINDOW_ROWS)
+        passes = [[s.peak_day]] + [window[j:j + chunk] for j in range(0, len(window), chunk)]
         runs = []
-        for k, day in enumerate(days):
-            step = None if progress is None else (lambda g, n, k=k: progress(k * n + g, n * len(days)))
-            runs.append(PlanSearch(self, day, full=k == 0).run(step))
-        peak, total = runs[0], len(days)
-        below = sum(run.p_target for run in runs)
-        return dataclasses.replace(peak, p_window=below / total)
+        for k, days in enumerate(passes):
+            step = None if progress is None else (lambda g, n, k=k: progress(k * n + g, n * len(passes)))
+            runs.append(PlanSearch(self, days, full=k == 0).run(step))
+        below = sum(run.p_target * len(days) for run, days in zip(runs, passes))
+        return dataclasses.replace(runs[0], p_window=below / sum(map(len, passes)))
 
 
 def over_pulling_muscles(scenario: Scenario) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import asdict, dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 import numpy as np
@@ -20,6 +21,8 @@ from facesim.assessment.triage import goal_and_aftercare
 from facesim.planning.gates import (FOLLOW_DAYS, HABIT_FIRST, best_of, both_paths, largest_in, noticeable_expressions,
                                     resolves_by_itself, weak_elevators)
 from facesim.planning.planner import PlanItem, PlannerSettings, PlanningProblem, PlanSet, over_pulling_muscles, rank
+from facesim.outputs import signals_held
+from facesim.planning.search import planner_threads
 from facesim.scenario.case import Scenario
 from facesim.treatment.shot import Shot
 
@@ -147,7 +150,12 @@ def make_plan(model: FaceModel, scenario: Scenario, settings: PlannerSettings | 
     baseline = problem.response([s.peak_day]).baseline
     untreated = Band.of(baseline["asym"][:, 0])
     warnings = _warnings(problem)
-    ranked = [_ranked(problem, plans, i, r + 1, feasible[i]) for r, i in enumerate(order[:top])]
+    problem.response(_course_days(s))  # built once, before the threads share it
+    # The ranked plans' courses are array arithmetic (numpy releases the GIL): one thread each, signals held
+    # until they end (a signal raised inside the pool's locks breaks them; see search.PlanSearch.run).
+    with signals_held(), ThreadPoolExecutor(planner_threads()) as pool:
+        ranked = list(pool.map(lambda ri: _ranked(problem, plans, ri[1], ri[0] + 1, feasible[ri[1]]),
+                               enumerate(order[:top])))
     empty = int(np.flatnonzero((plans.sites < 0).all(axis=1))[0])
     recommendation, reason, chosen, staged = _decide(problem, plans, feasible, order, ranked, empty, untreated)
     if recommendation == "examine_first":
@@ -222,10 +230,11 @@ def _ranked(problem: PlanningProblem, plans: PlanSet, i: int, position: int, fea
     s = problem.settings
     shots = _shots(problem, plans, i)
     prod = product(s.product)
-    sim = problem.simulate(shots, s.report_days)
+    n_report = len(s.report_days)
+    sim = problem.simulate(shots, _course_days(s))
     course = {f"{d:g}": {m: Band.of(sim[m][:, t]) for m in METRICS} for t, d in enumerate(s.report_days)}
     side = plans.side_muscle[i]
-    again = _noticeable_again_day(problem.simulate(shots, FOLLOW_DAYS)["noticeable"], s) if shots else None
+    again = _noticeable_again_day(sim["noticeable"][:, n_report:], s) if shots else None
     return RankedPlan(
         rank=position,
         sites=[problem.sites[site].name for site, _, _ in shots],
@@ -247,6 +256,11 @@ def _ranked(problem: PlanningProblem, plans: PlanSet, i: int, position: int, fea
         below_threshold_fraction=float(plans.p_window[i]),
         elevator_caution=_elevator_caution(problem, shots),
     )
+
+
+def _course_days(s: PlannerSettings) -> list[float]:
+    """The days a ranked plan is simulated on, in one pass: the report days, then FOLLOW_DAYS."""
+    return [*map(float, s.report_days), *map(float, FOLLOW_DAYS)]
 
 
 def _noticeable_again_day(noticeable: np.ndarray, s: PlannerSettings) -> float | None:

@@ -1,4 +1,4 @@
-"""The planner's search: every plan of up to two candidate sites, every uncertainty sample, one day.
+"""The planner's search: every plan of up to two candidate sites, every uncertainty sample, a few days.
 
 A muscle's force factor depends only on the total dose it receives, so the
 corner coordinates of a two-site plan split into: the baseline, the terms of
@@ -20,8 +20,8 @@ import numpy as np
 
 from facesim.datafiles import bundled
 from facesim.face.names import base_name
-from facesim.planning.kernel import evaluate_pairs
-from facesim.metrics import DEVIATIONS
+from facesim.planning.kernel import evaluate_pairs, linear_deviation_map
+from facesim.metrics import DEVIATIONS, PLAN_COORDS
 from facesim.outputs import signals_held
 from facesim.treatment.spread import shot_sigma_mm
 from facesim.treatment.time_course import effective_dose
@@ -84,39 +84,67 @@ class PlanSet:
         return len(self.total_u)
 
 
+def fold_days(a: np.ndarray) -> np.ndarray:
+    """(K, T, ...) -> (T K, ...): the days folded into the sample axis, day-major (row t K + k is sample k on
+    day t), so that one kernel call counts every (sample, day) pair."""
+    return np.moveaxis(a, 1, 0).reshape(a.shape[0] * a.shape[1], *a.shape[2:])
+
+
 class PlanSearch:
-    """One search of a PlanningProblem on one day; its per-site terms are computed once and kept here.
+    """One search of a PlanningProblem on a few days; its per-site terms are computed once and kept here.
+
+    The days are folded into the sample axis (fold_days): the kernel sees T K rows, and ``p_target`` is
+    the share of the T K (sample, day) pairs below the threshold.
 
     Parameters
     ----------
     problem : PlanningProblem
-    day : float, days, the day the plans are judged on
-    full : bool, False for a window day: only the share of samples below the threshold (p_target) is
-        computed; the quantiles, over-correction and side-effect chances are left at zero
+    days : sequence of float, days, the days the plans are judged on
+    full : bool, False for the window days: only the share of (sample, day) pairs below the threshold
+        (p_target) is computed; the quantiles, over-correction and side effects are left at zero
     """
 
-    def __init__(self, problem, day: float, full: bool = True):
+    def __init__(self, problem, days, full: bool = True):
         self.problem = problem
         self.settings, self.sites, self.samples = problem.settings, problem.sites, problem.samples
         self.model = problem.model
-        self._day = float(day)
+        self._days = tuple(float(d) for d in np.atleast_1d(days))
         self._terms: dict[int, tuple] = {}
         self._table = problem.hill_table
         self._full = bool(full)
+        self._lin = linear_deviation_map()
+        self._folded: dict[str, np.ndarray] = {}
+
+    def _fold(self) -> dict[str, np.ndarray]:
+        """The patient's response on the search's days, folded (fold_days) once for every site group."""
+        if not self._folded:
+            r = self.problem.response(self._days)
+            w = fold_days(r.w_c)  # (Q, M, C)
+            base = fold_days(r.base_c)
+            self._folded.update(base=base, base_l=base @ self._lin, w=w, w_l=w @ self._lin, d0=fold_days(r.d0),
+                                g0=fold_days(r.g0),
+                                baseline=np.stack([fold_days(r.baseline[key]) for key in DEVIATIONS], 1))
+        return self._folded
+
+    @property
+    def rows(self) -> int:
+        """Rows of the folded sample axis: samples x days."""
+        return self.samples.size * len(self._days)
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> PlanSet:
-        """Evaluate every candidate plan for every sample on the search's day."""
+        """Evaluate every candidate plan for every sample on the search's days."""
         n = len(self.sites)
         groups = [()] + [(i,) for i in range(n)]
         if self.settings.max_sites >= 2:
             groups += list(itertools.combinations(range(n), 2))
-        for i in range(n):
-            self._site_terms(i)  # once per site, before the groups share them
         parts = []
-        # The compiled kernel releases the GIL, so site groups run on threads. Ctrl-C / SIGTERM wait for the
-        # day's groups (a few tenths of a second): an exception raised by a signal inside the pool's locks
-        # broke them ("release unlocked lock", found by tests/test_interrupts.py).
+        # The compiled kernel releases the GIL, so site groups run on threads (and the sites' terms before
+        # them: numpy's array arithmetic releases it too). Ctrl-C / SIGTERM wait for the pass's groups (a few
+        # tenths of a second): an exception raised by a signal inside the pool's locks broke them ("release
+        # unlocked lock", found by tests/test_interrupts.py).
         with signals_held(), ThreadPoolExecutor(planner_threads()) as pool:
+            self._fold()  # built once, before the threads read it
+            list(pool.map(self._site_terms, range(n)))  # once per site, before the groups share them
             for g, part in enumerate(pool.map(self._search_group, groups)):
                 parts.append(part)
                 if progress:
@@ -124,80 +152,87 @@ class PlanSearch:
         return PlanSet(*(np.concatenate([p[i] for p in parts]) for i in range(10)))
 
     def _site_terms(self, i: int):
-        """Site i at every dose level: reached muscles, doses, losses, coordinate terms, strong mask."""
-        if i not in self._terms and self.sites[i].filler is not None:
-            site, k_n = self.sites[i], self.samples.size
-            apparent = float(site.filler.course(np.array([self._day]))[0][0])  # mL seen per mL injected
-            terms = np.ascontiguousarray(np.broadcast_to(
-                (site.levels * apparent)[:, None, None] * site.field_c, (len(site.levels), k_n, site.field_c.size)))
-            none = np.zeros((len(site.levels), k_n, 0))
-            self._terms[i] = (np.zeros(0, int), none, none, terms, np.zeros(0, bool), none)
+        """Site i at every dose level, on the folded (day, sample) rows Q: reached muscles, doses (L, Q, r),
+        losses, coordinate terms (L, Q, C), their linear deviations (L, Q, 8), strong mask, force factor
+        lost (L, Q, r)."""
         if i not in self._terms:
-            r = self.problem.response([self._day])
             site = self.sites[i]
-            levels = site.levels
-            sig = shot_sigma_mm(levels[:, None], "onabotulinumtoxinA", spread_scale=self.samples.spread[None, :])  # (L, K)
-            delivered = self.problem.table.delivered(i, np.broadcast_to(levels[:, None], sig.shape), sig)  # (L, K, M)
-            dose = effective_dose(delivered, r.days[0], "onabotulinumtoxinA",
-                                  **self.problem.course_samples((1, -1, 1)))  # on the search's day, (L, K, M)
-            loss = self.problem._loss(dose[:, :, None, :] + r.d0[None])[:, :, 0, :]
-            dg = r.g0[None, :, 0, :] - (1.0 - loss)  # force factor lost beyond the baseline
-            change = dg.max(axis=(0, 1))
-            reached = np.flatnonzero(change > REACHED_CHANGE)
-            terms = -np.matmul(dg[..., reached].transpose(1, 0, 2), r.w_c[:, 0, reached, :]).transpose(1, 0, 2)
-            self._terms[i] = tuple(np.ascontiguousarray(a) for a in (
-                reached, dose[..., reached], loss[..., reached], terms, change[reached] > JOINT_CHANGE, dg[..., reached]))
+            self._terms[i] = self._filler_terms(site) if site.filler is not None else self._toxin_terms(i)
         return self._terms[i]
 
+    def _filler_terms(self, site):
+        days = np.asarray(self._days)
+        apparent = np.repeat(site.filler.course(days)[0], self.samples.size)  # (Q,) mL seen per mL injected
+        terms = (site.levels[:, None, None] * apparent[None, :, None]) * site.field_c  # (L, Q, C)
+        none = np.zeros((len(site.levels), self.rows, 0))
+        return (np.zeros(0, int), none, none, terms, terms @ self._lin, np.zeros(0, bool), none)
+
+    def _toxin_terms(self, i: int):
+        r = self.problem.response(self._days)
+        site = self.sites[i]
+        levels = site.levels
+        sig = shot_sigma_mm(levels[:, None], "onabotulinumtoxinA", spread_scale=self.samples.spread[None, :])  # (L, K)
+        delivered = self.problem.table.delivered(i, np.broadcast_to(levels[:, None], sig.shape), sig)  # (L, K, M)
+        dose = effective_dose(delivered[:, :, None, :], r.days[None, None, :, None], "onabotulinumtoxinA",
+                              **self.problem.course_samples((1, -1, 1, 1)))  # (L, K, T, M)
+        loss = self.problem._loss(dose + r.d0[None])
+        dg = r.g0[None] - (1.0 - loss)  # force factor lost beyond the baseline
+        change = dg.max(axis=(0, 1, 2))
+        reached = np.flatnonzero(change > REACHED_CHANGE)
+        terms = -(dg[..., None, reached] @ r.w_c[:, :, reached, :])[..., 0, :]  # (L, K, T, C)
+        fold = lambda a: np.ascontiguousarray(np.swapaxes(a, 1, 2).reshape(len(levels), self.rows, a.shape[-1]))
+        terms = fold(terms)
+        return (reached, fold(dose[..., reached]), fold(loss[..., reached]), terms, terms @ self._lin,
+                change[reached] > JOINT_CHANGE, fold(dg[..., reached]))
+
     def _search_group(self, combo: tuple[int, ...]):
-        """Every dose combination of the sites ``combo`` (0, 1 or 2 sites), every sample."""
+        """Every dose combination of the sites ``combo`` (0, 1 or 2 sites), every sample and day."""
         if self.problem.generation != search_generation():
             raise SearchStopped("the search was stopped")
         s = self.settings
-        r = self.problem.response([self._day])
-        k_n = self.samples.size
+        q_n = self.rows
         watched = self._watched(combo)
         sides = [self._site_terms(i) for i in combo] + [None] * (2 - len(combo))
         if sides[1] is None or sides[0] is None:
             shared = np.zeros(0, int)
         else:
-            shared = np.intersect1d(sides[0][0][sides[0][4]], sides[1][0][sides[1][4]])
+            shared = np.intersect1d(sides[0][0][sides[0][5]], sides[1][0][sides[1][5]])
         args = []
         for term in sides:
             if term is None:  # an empty partner: one level with no effect
-                args.append((np.zeros((1, k_n, r.base_c.shape[-1])), np.zeros((1, k_n, len(shared))), np.zeros((1, k_n, len(shared))),
-                             np.full((1, k_n), -1)))
+                zeros = lambda n: np.zeros((1, q_n, n))
+                args.append((zeros(PLAN_COORDS), zeros(self._lin.shape[1]), zeros(len(shared)),
+                             zeros(len(shared)), np.full((1, q_n), -1)))
                 continue
-            reached, dose, loss, terms, _, dg = term
+            reached, dose, loss, terms, lin, _, dg = term
             own = ~np.isin(reached, shared)
             cols = np.searchsorted(reached, shared)
             side, side_id = self._side(loss[..., own], reached[own], watched)
-            args.append((terms, dose[..., cols], dg[..., cols], np.where(side, side_id, -1)))
-        (ta, da, ga, side_a), (tb, db, gb, side_b) = args
+            args.append((terms, lin, dose[..., cols], dg[..., cols], np.where(side, side_id, -1)))
+        (ta, la, da, ga, side_a), (tb, lb, db, gb, side_b) = args
         levels_a = self.sites[combo[0]].levels if combo else np.zeros(1)
         levels_b = self.sites[combo[1]].levels if len(combo) == 2 else np.zeros(1)
         toxin = [site is not None and self.sites[site].filler is None for site in (*combo, None, None)[:2]]
         total = levels_a[:, None] * toxin[0] + levels_b[None, :] * toxin[1]
         plan_a, plan_b = np.nonzero(total <= s.max_total_u + 1e-9)
-        k = self.samples
-        base = r.baseline
+        k, f = self.samples, self._fold()
         tol = s.tolerance
-        quant, n_target, n_over, n_side, side_muscle = evaluate_pairs(
-            plan_a, plan_b, r.base_c[:, 0], ta, tb, da, db, ga, gb,
-            np.ascontiguousarray(r.d0[:, 0, shared]), np.ascontiguousarray(r.g0[:, 0, shared]),
-            np.ascontiguousarray(r.w_c[:, 0, shared, :]), 1.0 / (k.ed50[:, None] * self.problem.ed50[None, shared]),
-            *self._table,
+        asym, n_target, n_over, n_side, side_muscle = evaluate_pairs(
+            plan_a, plan_b, f["base"], f["base_l"], ta, tb, la, lb, da, db, ga, gb,
+            f["d0"][:, shared], f["g0"][:, shared], f["w"][:, shared], f["w_l"][:, shared],
+            1.0 / (k.ed50[:, None] * self.problem.ed50[None, shared]), *self._table,
             shared.astype(np.int64), watched[shared], side_a.astype(np.int64), side_b.astype(np.int64),
-            s.side_effect_loss, np.stack([base[key][:, 0] for key in DEVIATIONS], 1),
-            tol.noticeable_mm, tol.overcorrection_mm, tol.lay, len(self.model.muscle_ids), self._full)
+            s.side_effect_loss, f["baseline"], tol.noticeable_mm, tol.overcorrection_mm, tol.lay,
+            len(self.model.muscle_ids), self._full)
         n_plans = len(plan_a)
+        quant = np.quantile(asym, (0.1, 0.5, 0.9), axis=1).T if self._full else np.zeros((n_plans, 3))
         sites = np.full((n_plans, 2), -1)
         units = np.zeros((n_plans, 2))
         for j, (site, levels, idx) in enumerate(zip(combo, (levels_a, levels_b), (plan_a, plan_b))):
             sites[:, j] = site
             units[:, j] = levels[idx]
-        return (sites, units, total[plan_a, plan_b], n_target / k_n, n_over / k_n, quant[:, 1], quant[:, 0], quant[:, 2],
-                n_side / k_n, side_muscle)
+        return (sites, units, total[plan_a, plan_b], n_target / q_n, n_over / q_n, quant[:, 1], quant[:, 0],
+                quant[:, 2], n_side / q_n, side_muscle)
 
     def _watched(self, combo) -> np.ndarray:
         """(M,) bool: muscles whose loss is a side effect for this site combination."""

@@ -57,7 +57,9 @@ class DoseTable:
         self._kernel = np.zeros((len(sites_xy), len(SIGMA_GRID_MM), len(territories)))
         self._filled = np.zeros((len(sites_xy), len(SIGMA_GRID_MM)), bool)
         self.geometry = geo
-        self.capture = geo.capture(SIGMA_GRID_MM)             # (G, M)
+        # Each territory's capture (G, M) on the sigma grid, filled on demand as well.
+        self._capture = np.zeros((len(SIGMA_GRID_MM), len(territories)))
+        self._capture_filled = np.zeros(self._capture.shape, bool)
         self.crossing = geo.crossing(sites_xy, deep)          # (S, M) each
 
     def kernel(self, site: int, sigma_mm: np.ndarray) -> np.ndarray:
@@ -71,6 +73,18 @@ class DoseTable:
             self._filled[site, todo] = True
         return self._kernel[site]
 
+    def capture(self, widths_mm: np.ndarray) -> np.ndarray:
+        """The capture table (G, M), its cells that interpolation at ``widths_mm`` (..., M) reads filled in."""
+        i, _ = _grid_position(widths_mm)
+        col = np.broadcast_to(np.arange(self._capture.shape[1]), i.shape)
+        need = np.zeros(self._capture.shape, bool)
+        need[i, col] = need[i + 1, col] = True
+        g, m = np.nonzero(need & ~self._capture_filled)
+        if g.size:
+            self._capture[g, m] = self.geometry.capture(SIGMA_GRID_MM[g], m)
+            self._capture_filled[g, m] = True
+        return self._capture
+
     def delivered(self, site: int, units_ona: np.ndarray, sigma_mm: np.ndarray) -> np.ndarray:
         """Delivered dose (..., M) in U for ``units_ona`` (...) at ``sigma_mm`` (...) from site ``site``."""
         sigma = np.asarray(sigma_mm, float)
@@ -79,5 +93,6 @@ class DoseTable:
         share = _combine(_interpolate(kernel, sigma), _interpolate(kernel, sigma_x),
                          sigma_x, self.crossing.row(site), self.params)
         units = np.asarray(units_ona, float)
-        norm = _interpolate_columns(self.capture, self.geometry.reference_widths(sigma, units, self.params))
+        widths = self.geometry.reference_widths(sigma, units, self.params)
+        norm = _interpolate_columns(self.capture(widths), widths)
         return units[..., None] * np.minimum(share / norm, 1.0)

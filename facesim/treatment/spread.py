@@ -122,29 +122,19 @@ class _Geometry:
                                          self.layers)
         return fascia.crossing(home, self.layers)
 
-    def capture(self, sigma) -> np.ndarray:
-        """``c_m(s)``: share of a shot at each territory's centre in its own compartment, sigma (g,) -> (g, n)."""
-        sigma = np.asarray(sigma, float).reshape(-1)
-        n, g = len(self.w), len(sigma)
-        centres = (self.a + self.b) / 2
-        return self._own_share(self.kernel(np.repeat(centres, g, axis=0), np.tile(sigma, n)).reshape(n, g, n))
-
-    def capture_each(self, widths) -> np.ndarray:
-        """``c_m(s_m)`` (n,): each territory's share of a shot at its centre of its own width ``widths`` (n,)."""
-        n = len(self.w)
-        k = self.kernel((self.a + self.b) / 2, np.asarray(widths, float).reshape(n))
-        return self._own_share(k.reshape(n, 1, n))[0]
+    def capture(self, sigma, muscles) -> np.ndarray:
+        """``c_m(s)`` (c,): the share of a shot at territory ``muscles[i]``'s centre of width ``sigma[i]`` (mm)
+        that stays in that territory's own compartment (the denominator of rule 3)."""
+        m = np.asarray(muscles, int).reshape(-1)
+        k = self.kernel(((self.a + self.b) / 2)[m], np.asarray(sigma, float).reshape(-1))  # (c, n)
+        total = (k * fascia.own_compartment(self.layers)[m]).sum(axis=1)
+        return k[np.arange(len(m)), m] / np.maximum(total, 1.0)
 
     def reference_widths(self, sigma, units_ona, params: BontParams) -> np.ndarray:
         """``s_m`` (..., n), mm: the shot's width, scaled down to each muscle's largest dose (rule 3)."""
         u = np.maximum(np.asarray(units_ona, float), 1e-300)[..., None]
         scale = np.minimum(1.0, (self.max_units / u) ** (params.volume_exponent + params.dose_exponent))
         return np.asarray(sigma, float)[..., None] * scale
-
-    def _own_share(self, k: np.ndarray) -> np.ndarray:
-        """Kernel (n, g, n) of shots at the n centres -> each muscle's share (g, n), split with its compartment."""
-        total = np.einsum("mgj,mj->gm", k, fascia.own_compartment(self.layers))
-        return np.einsum("mgm->gm", k) / np.maximum(total, 1.0)
 
 
 def _max_units(muscle_id: str) -> float:
@@ -237,5 +227,5 @@ def delivered_dose(units_ona: float, site_xy, sigma_mm: float, territories, dept
     p = params or bont_params()
     geo = _Geometry.of(territories)
     share = _shares(geo, site_xy, sigma_mm, depth, p)
-    norm = geo.capture_each(geo.reference_widths(float(sigma_mm), units, p))
+    norm = geo.capture(geo.reference_widths(float(sigma_mm), units, p), np.arange(len(geo.w)))
     return units * np.minimum(share / norm, 1.0)
