@@ -65,6 +65,11 @@ def demo(
 
     check_writable(check_suffix(out, (".png",)), force)
     io = streams()
+    from facesim.planning.kernel import warm_up_in_background
+
+    # The planner's kernel compiled (numba cache) while the demo runs: the quick start leaves a first
+    # `facesim plan` without a compile wait.
+    warming = warm_up_in_background()
     with io.info.status("building the face and its response basis..."):
         model = builtin_model(vertices)
         cases = run_demo(model)
@@ -75,4 +80,6 @@ def demo(
 
         path = demo_picture(model, cases, out)
     io.wrote(f"{path}  (rows: patients; columns: rest, smile; patient's R on the viewer's left)")
+    with io.info.status("preparing the planner (once after installing)..."):
+        warming.join()
     io.disclaimer()

@@ -99,6 +99,9 @@ def plan(
     from facesim.scenario.case import load_scenario
     from facesim.simulation.timeline import build_model
     from facesim.treatment.bont import product as find_product
+    from facesim.planning.kernel import warm_up_in_background
+
+    warm_up_in_background()  # a first plan's compilation overlaps the set-up below
 
     targets = check_outputs((out / n for n in plan_file_names(all_plans)), force) if out is not None else []
     spec = load_scenario(scenario_path(scenario))

@@ -222,3 +222,12 @@ def test_threads_give_the_same_search_and_a_stop_ends_only_earlier_problems(coar
         started.search()
     later = PlanningProblem(coarse_model, case, settings).search()
     assert np.array_equal(later.p_window, one.p_window)
+
+
+def test_the_warm_up_compiles_the_one_specialization_the_search_uses(coarse_model):
+    """facesim demo / plan warm the kernel up ahead of the search: it must be the search's own signature."""
+    from facesim.planning.kernel import _evaluate_pairs, warm_up
+
+    warm_up()
+    PlanningProblem(coarse_model, patient(tone={"dao_right": 12.0}), PlannerSettings.default(samples=5)).search()
+    assert len(_evaluate_pairs.signatures) == 1

