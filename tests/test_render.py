@@ -12,7 +12,7 @@ from facesim.simulation.timeline import ScenarioSimulation
 from facesim.render import render_panels
 from facesim.render.animation import month_days, render_frames, write_gif
 from facesim.render.timeline_plot import plot_timeline, treatment_marks
-from facesim.render.views import (before_after_panels, check_choices, face_panel, render_before_after,
+from facesim.render.views import (before_after_panels, check_choices, face_panel, render_before_after, render_views,
                                   treated_side, view_azimuth)
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -108,6 +108,17 @@ def test_three_quarter_view_turns_toward_the_treated_side(right_dao):
     assert treated_side(right_dao) == "right"
     assert view_azimuth(right_dao, "three-quarter") < 0 < view_azimuth(right_dao, "three-quarter-left")
     assert view_azimuth(right_dao, "front") == 0
+
+
+def test_views_from_one_scene_equal_their_own_renders(right_dao, tmp_path):
+    """The report and `render --views` turn one scene per view: each picture equals a render of its own."""
+    shared = render_views(right_dao, {"front": tmp_path / "f.png", "three-quarter": tmp_path / "t.png"}, [0, 14],
+                          ("rest",), ("landmarks",), panel_size=PANEL)
+    for view, path in zip(("front", "three-quarter"), shared):
+        own = render_before_after(right_dao, tmp_path / f"own-{view}.png", [0, 14], ("rest",), view, ("landmarks",),
+                                  panel_size=PANEL)
+        assert np.abs(read_png(path) - read_png(own)).max() <= 1.0, view
+    assert np.abs(read_png(shared[0]) - read_png(shared[1])).mean() > 5  # the turned view is another picture
 
 
 def test_bad_choices_are_input_errors(right_dao):

@@ -169,6 +169,16 @@ class PanelScene:
     meshes: list
     titles: list
     cavities: list
+    columns: int = 1
+    half_height: float = 1.0
+    azimuths: tuple = ()  # each panel's own camera turn, degrees
+
+    @signals_held()
+    def turn(self, azimuth_deg: float) -> None:
+        """Aim every panel's camera anew, turned ``azimuth_deg`` (plus the panel's own turn) from the front."""
+        for k, own in enumerate(self.azimuths):
+            self.plotter.subplot(k // self.columns, k % self.columns)
+            _aim_camera(self.plotter, self.face, azimuth_deg + own, self.half_height)
 
     @signals_held()
     def set_shape(self, k: int, vertices: np.ndarray) -> None:
@@ -279,7 +289,8 @@ def build_scene(
         _add_marks(pv, plotter, panel)
         titles.append(_add_labels(plotter, panel))
         _aim_camera(plotter, face, azimuth_deg + panel.azimuth_deg, half_height)
-    return PanelScene(plotter, face, meshes, titles, cavities)
+    return PanelScene(plotter, face, meshes, titles, cavities, columns, half_height,
+                      tuple(p.azimuth_deg for p in panels))
 
 
 def render_panels(
@@ -295,8 +306,21 @@ def render_panels(
     The camera looks at the face from the front (+z), so the patient's right
     is on the viewer's left; every panel says so with R and L labels.
     """
-    scene = build_scene(face, panels, columns, panel_size, azimuth_deg)
+    return render_turns(face, panels, [(path, azimuth_deg)], columns, panel_size)[0]
+
+
+def render_turns(face: Face, panels: list[FacePanel], shots: list[tuple[Path | str, float]], columns: int | None = None,
+                 panel_size: tuple[int, int] = (520, 560)) -> list[Path]:
+    """Render ``panels`` once set up to one PNG per (path, camera turn in degrees) of ``shots``, each written
+    whole or not at all: views of the same panels (front, three-quarter) share one scene."""
+    scene = build_scene(face, panels, columns, panel_size, shots[0][1])
     try:
-        return write_atomically(Path(path), signals_held()(lambda tmp: scene.plotter.screenshot(str(tmp))))
+        out = []
+        for k, (path, azimuth) in enumerate(shots):
+            if k:
+                scene.turn(azimuth)
+                scene.plotter.render()
+            out.append(write_atomically(Path(path), signals_held()(lambda tmp: scene.plotter.screenshot(str(tmp)))))
+        return out
     finally:
         scene.close()

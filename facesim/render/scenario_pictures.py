@@ -12,7 +12,7 @@ from typing import Callable
 from facesim.render.animation import render_frames, write_gif, write_mp4
 from facesim.render.photo_strip import photo_animation_frames, render_photo_strip
 from facesim.render.timeline_plot import plot_timeline
-from facesim.render.views import render_before_after
+from facesim.render.views import render_views
 
 
 def picture_files(views, animate: bool, mode: str, mp4: bool, photo: bool = False) -> list[str]:
@@ -40,8 +40,7 @@ def render_scenario(sim, paths: list[Path], days: list[float], views: tuple[str,
     """
     say = progress or (lambda step, done=None, total=None: None)
     say("rendering before/after pictures")
-    for view, path in zip(views, paths):
-        render_before_after(sim, path, days, view=view, overlays=overlays)
+    render_views(sim, dict(zip(views, paths)), days, overlays=overlays)
     plot_timeline(sim, paths[len(views)])
     if animate:
         anim_day = days[1] if len(days) > 1 else days[0]

@@ -25,7 +25,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from facesim.errors import InputError
-from facesim.render.panels import FacePanel, InjectionMark, MuscleBand, render_panels
+from facesim.render.panels import FacePanel, InjectionMark, MuscleBand, render_turns
 
 #: View name -> camera turn about the vertical axis (degrees); +35 shows more of the patient's left.
 #: ``three-quarter`` turns toward the side that gets the most toxin (the patient's left if none).
@@ -204,5 +204,14 @@ def before_after_panels(sim, days, expressions=EXPRESSIONS, view: str = "front",
 def render_before_after(sim, path: Path | str, days, expressions=EXPRESSIONS, view: str = "front", overlays=(),
                         panel_size: tuple[int, int] = (520, 560)) -> Path:
     """Write the before/after grid (rows: expressions, columns: days) of one view to a PNG."""
-    panels = before_after_panels(sim, days, expressions, view, overlays)
-    return render_panels(sim.model.face, panels, path, columns=len(list(days)), panel_size=panel_size)
+    return render_views(sim, {view: path}, days, expressions, overlays, panel_size)[0]
+
+
+def render_views(sim, paths: dict[str, Path | str], days, expressions=EXPRESSIONS, overlays=(),
+                 panel_size: tuple[int, int] = (520, 560)) -> list[Path]:
+    """Write the before/after grid of each view (``paths``: view -> PNG) from one scene, turned per view."""
+    views = list(paths)
+    panels = before_after_panels(sim, days, expressions, views[0], overlays)
+    first = view_azimuth(sim, views[0])
+    shots = [(path, view_azimuth(sim, view) - first) for view, path in paths.items()]
+    return render_turns(sim.model.face, panels, shots, columns=len(list(days)), panel_size=panel_size)

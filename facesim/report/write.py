@@ -52,13 +52,11 @@ def write_referral(scenario, path: Path | str) -> Path:
 def _pictures(sim: ScenarioSimulation, data: ReportData, tmp: Path, say) -> dict[str, bytes]:
     """The report's pictures as PNG bytes: front, three-quarter, muscles and injections, timeline."""
     from facesim.render.timeline_plot import plot_timeline
-    from facesim.render.views import render_before_after
+    from facesim.render.views import render_before_after, render_views
 
-    say("rendering the front view")
-    render_before_after(sim, tmp / "front.png", data.picture_days, view="front", overlays=("landmarks",))
-    say("rendering the three-quarter view")
-    render_before_after(sim, tmp / "three_quarter.png", data.picture_days, view="three-quarter",
-                        overlays=("landmarks",))
+    say("rendering the front and three-quarter views")
+    render_views(sim, {"front": tmp / "front.png", "three-quarter": tmp / "three_quarter.png"}, data.picture_days,
+                 overlays=("landmarks",))
     say("rendering the muscles and injections")
     render_before_after(sim, tmp / "overlays.png", data.picture_days, ("smile",), "front", ("muscles", "injections"))
     say("plotting the timeline")
