@@ -43,7 +43,7 @@ class FaceModel:
         self.muscle_ids = self.anatomy.muscle_ids
         self.max_force = np.array([m.spec.max_force_n for m in self.muscles])
         self.expressions = ExpressionSet.default(self.anatomy.names, self.muscle_ids)
-        basis = self.solve_loads(np.stack([m.unit_load for m in self.muscles]))
+        basis = self.solve_loads([m.unit_load for m in self.muscles])
         self.calibration = smile_calibration(self, basis) if calibrate else None
         if self.calibration is not None:
             self.tissue = self.tissue.rescaled(self.calibration.stiffness_scale)
@@ -59,11 +59,12 @@ class FaceModel:
 
         return cls(build_face(n_vertices or DEFAULT_N_VERTICES))
 
-    def solve_loads(self, loads: np.ndarray) -> np.ndarray:
-        """Displacement fields (k, n, 3) in mm for vertex loads (k, n, 3) in N, one solve."""
-        k, n, _ = loads.shape
-        rhs = loads.transpose(1, 0, 2).reshape(n, 3 * k)
-        return self.tissue.solve(rhs).reshape(n, k, 3).transpose(1, 0, 2)
+    def solve_loads(self, loads) -> np.ndarray:
+        """Displacement fields (k, n, 3) in mm for vertex loads (k, n, 3) in N (or a sequence of k (n, 3)
+        loads: no stacked copy), one solve."""
+        rhs = np.stack(list(loads), axis=1)  # (n, k, 3): the right-hand sides in one copy
+        n, k, _ = rhs.shape
+        return self.tissue.solve(rhs.reshape(n, 3 * k)).reshape(n, k, 3).transpose(1, 0, 2)
 
     def index(self, muscle_id: str) -> int:
         """Basis index of ``muscle_id``."""
