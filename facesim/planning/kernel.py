@@ -96,11 +96,11 @@ def _evaluate_pairs(plan_a, plan_b, base, base_l, ta, tb, la_l, lb_l, da, db, ga
     (day, sample) pairs: search.fold_days; row q is sample q % K of the K samples).
 
     Shapes (C = metrics.PLAN_COORDS planner coordinates, E = the judged expressions, PLAN_EXPRESSIONS[1:],
-    D = 8 linear deviations, linear_deviation_map): base (Q, C), base_l (Q, D); ta (La, Q, C), la_l
-    (La, Q, D); tb, lb_l likewise (Lb, ...); da, ga (La, Q, S); db, gb (Lb, Q, S); d0, g0 (Q, S); w8
+    D = 8 linear deviations, linear_deviation_map): base (Q, C), base_l (Q, D); ta (Q, La, C), la_l
+    (Q, La, D); tb, lb_l likewise (Q, Lb, ...); da, ga (Q, La, S); db, gb (Q, Lb, S); d0, g0 (Q, S); w8
     (Q, S, C), w8_l (Q, S, D); inv_ed50 (K, S) = 1 / ED50 of each sample; hill_table (K, G): the sample's
     force loss at dose / ED50 = g / table_scale (see hill_table); shared_ids, shared_watched (S,);
-    side_a (La, Q), side_b (Lb, Q): muscle id of a side effect or -1; baseline (Q, 2 + 3 E): the untreated
+    side_a (Q, La), side_b (Q, Lb): muscle id of a side effect or -1; baseline (Q, 2 + 3 E): the untreated
     deviations, metrics.DEVIATIONS; noticeable_mm, over_mm, lay (E,): judge.Tolerance.
 
     Returns per plan: the reported asymmetry per row (P, Q) (quantiles are taken outside), n_target
@@ -134,22 +134,22 @@ def _evaluate_pairs(plan_a, plan_b, base, base_l, ta, tb, la_l, lb_l, da, db, ga
         for p in range(n_plans):
             la = plan_a[p]
             lb = plan_b[p]
-            who = side_a[la, q]
+            who = side_a[q, la]
             if who < 0:
-                who = side_b[lb, q]
+                who = side_b[q, lb]
             for s in range(s_n):
-                x = (da[la, q, s] + db[lb, q, s] + d0[q, s]) * inv_ed50[kr, s] * table_scale
+                x = (da[q, la, s] + db[q, lb, s] + d0[q, s]) * inv_ed50[kr, s] * table_scale
                 i = int(x)
                 if i >= last:
                     loss = hill_table[kr, last]
                 else:
                     loss = hill_table[kr, i] + (x - i) * (hill_table[kr, i + 1] - hill_table[kr, i])
-                correction[s] = (g0[q, s] - (1.0 - loss)) - ga[la, q, s] - gb[lb, q, s]
+                correction[s] = (g0[q, s] - (1.0 - loss)) - ga[q, la, s] - gb[q, lb, s]
                 if who < 0 and shared_watched[s] and loss > side_limit:
                     who = shared_ids[s]
             if not full:  # the screen: noticeable on the linear deviations alone
                 for j in range(n_l):
-                    v[j] = base_l[q, j] + la_l[la, q, j] + lb_l[lb, q, j]
+                    v[j] = base_l[q, j] + la_l[q, la, j] + lb_l[q, lb, j]
                 for s in range(s_n):
                     for j in range(n_l):
                         v[j] -= correction[s] * w8_l[q, s, j]
@@ -161,7 +161,7 @@ def _evaluate_pairs(plan_a, plan_b, base, base_l, ta, tb, la_l, lb_l, da, db, ga
                 if seen:
                     continue
             for j in range(n_c):
-                c[j] = base[q, j] + ta[la, q, j] + tb[lb, q, j]
+                c[j] = base[q, j] + ta[q, la, j] + tb[q, lb, j]
             for s in range(s_n):
                 for j in range(n_c):
                     c[j] -= correction[s] * w8[q, s, j]

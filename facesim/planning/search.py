@@ -152,9 +152,9 @@ class PlanSearch:
         return PlanSet(*(np.concatenate([p[i] for p in parts]) for i in range(10)))
 
     def _site_terms(self, i: int):
-        """Site i at every dose level, on the folded (day, sample) rows Q: reached muscles, doses (L, Q, r),
-        losses, coordinate terms (L, Q, C), their linear deviations (L, Q, 8), strong mask, force factor
-        lost (L, Q, r)."""
+        """Site i at every dose level, on the folded (day, sample) rows Q, row-major (a row's levels side by
+        side, as the kernel reads them): reached muscles, doses (Q, L, r), losses, coordinate terms (Q, L, C),
+        their linear deviations (Q, L, 8), strong mask, force factor lost (Q, L, r)."""
         if i not in self._terms:
             site = self.sites[i]
             self._terms[i] = self._filler_terms(site) if site.filler is not None else self._toxin_terms(i)
@@ -163,8 +163,8 @@ class PlanSearch:
     def _filler_terms(self, site):
         days = np.asarray(self._days)
         apparent = np.repeat(site.filler.course(days)[0], self.samples.size)  # (Q,) mL seen per mL injected
-        terms = (site.levels[:, None, None] * apparent[None, :, None]) * site.field_c  # (L, Q, C)
-        none = np.zeros((len(site.levels), self.rows, 0))
+        terms = (apparent[:, None, None] * site.levels[None, :, None]) * site.field_c  # (Q, L, C)
+        none = np.zeros((self.rows, len(site.levels), 0))
         return (np.zeros(0, int), none, none, terms, terms @ self._lin, np.zeros(0, bool), none)
 
     def _toxin_terms(self, i: int):
@@ -180,7 +180,7 @@ class PlanSearch:
         change = dg.max(axis=(0, 1, 2))
         reached = np.flatnonzero(change > REACHED_CHANGE)
         terms = -(dg[..., None, reached] @ r.w_c[:, :, reached, :])[..., 0, :]  # (L, K, T, C)
-        fold = lambda a: np.ascontiguousarray(np.swapaxes(a, 1, 2).reshape(len(levels), self.rows, a.shape[-1]))
+        fold = lambda a: np.ascontiguousarray(a.transpose(2, 1, 0, 3).reshape(self.rows, len(levels), a.shape[-1]))
         terms = fold(terms)
         return (reached, fold(dose[..., reached]), fold(loss[..., reached]), terms, terms @ self._lin,
                 change[reached] > JOINT_CHANGE, fold(dg[..., reached]))
@@ -200,9 +200,9 @@ class PlanSearch:
         args = []
         for term in sides:
             if term is None:  # an empty partner: one level with no effect
-                zeros = lambda n: np.zeros((1, q_n, n))
+                zeros = lambda n: np.zeros((q_n, 1, n))
                 args.append((zeros(PLAN_COORDS), zeros(self._lin.shape[1]), zeros(len(shared)),
-                             zeros(len(shared)), np.full((1, q_n), -1)))
+                             zeros(len(shared)), np.full((q_n, 1), -1)))
                 continue
             reached, dose, loss, terms, lin, _, dg = term
             own = ~np.isin(reached, shared)
