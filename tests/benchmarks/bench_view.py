@@ -38,6 +38,23 @@ def median(xs) -> float:
     return xs[len(xs) // 2]
 
 
+def _server_frame_s(sim, n: int = 5) -> float:
+    """Median seconds of one 800x600 frame rendered off-screen in Python, the face moved per day."""
+    from facesim.render.panels import FacePanel, build_scene
+
+    scene = build_scene(sim.model.face, [FacePanel(sim.shape(0.0, "smile"), "")], panel_size=(800, 600))
+    times = []
+    try:
+        for day in range(20, 20 + n):
+            t = time.perf_counter()
+            scene.set_shape(0, sim.shape(float(day), "smile"))
+            scene.image()
+            times.append(time.perf_counter() - t)
+    finally:
+        scene.close()
+    return median(times)
+
+
 def main(n_vertices: int = 20000, steps: int = 30) -> None:
     t = time.perf_counter()
     sim = ScenarioSimulation(FaceModel.builtin(n_vertices), load_scenario(SCENARIOS_DIR / "b_overtoned_dao_rest.toml"))
@@ -60,6 +77,9 @@ def main(n_vertices: int = 20000, steps: int = 30) -> None:
             print(f"JS per day step, shapes + normals + heat + draw: median {median(times['draw']):.1f} ms, "
                   f"max {max(times['draw']):.1f} ms   (target <= 5 ms)")
             print(f"JS per day step with the readout and the 181-day curve: median {median(times['full']):.1f} ms")
+            server = _server_frame_s(sim)
+            print(f"the naive way, a day step rendered in Python (one scene reused) and sent as a picture: "
+                  f"{server * 1e3:.0f} ms (naive / ours = {server * 1e3 / median(times['full']):.0f}x)")
             fps = v.page.evaluate(FPS_JS, 3000)
             print(f"frames per second, 800x600 software WebGL (SwiftShader), orbiting: {fps:.1f}")
             print(f"blocked network requests: {len(v.blocked)}")
