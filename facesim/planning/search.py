@@ -173,17 +173,22 @@ class PlanSearch:
         levels = site.levels
         sig = shot_sigma_mm(levels[:, None], "onabotulinumtoxinA", spread_scale=self.samples.spread[None, :])  # (L, K)
         delivered = self.problem.table.delivered(i, np.broadcast_to(levels[:, None], sig.shape), sig)  # (L, K, M)
-        dose = effective_dose(delivered[:, :, None, :], r.days[None, None, :, None], "onabotulinumtoxinA",
-                              **self.problem.course_samples((1, -1, 1, 1)))  # (L, K, T, M)
-        loss = self.problem._loss(dose + r.d0[None])
-        dg = r.g0[None] - (1.0 - loss)  # force factor lost beyond the baseline
+        # The effective dose never exceeds the delivered one and the loss rises with the dose, so a muscle
+        # with no earlier toxin whose loss at the delivered dose stays below REACHED_CHANGE is reached on
+        # no day: only the others go through the time course.
+        bound = self.problem._loss(delivered[:, :, None, :]).max(axis=(0, 1, 2))
+        m = np.flatnonzero((r.d0.max(axis=(0, 1)) > 0) | (bound > REACHED_CHANGE))
+        dose = effective_dose(delivered[:, :, None, m], r.days[None, None, :, None], "onabotulinumtoxinA",
+                              **self.problem.course_samples((1, -1, 1, 1)))  # (L, K, T, m)
+        loss = self.problem._loss(dose + r.d0[None, ..., m], m)
+        dg = r.g0[None, ..., m] - (1.0 - loss)  # force factor lost beyond the baseline
         change = dg.max(axis=(0, 1, 2))
-        reached = np.flatnonzero(change > REACHED_CHANGE)
-        terms = -(dg[..., None, reached] @ r.w_c[:, :, reached, :])[..., 0, :]  # (L, K, T, C)
+        keep = change > REACHED_CHANGE
+        reached, dose, loss, dg, change = m[keep], dose[..., keep], loss[..., keep], dg[..., keep], change[keep]
+        terms = -(dg[..., None, :] @ r.w_c[:, :, reached, :])[..., 0, :]  # (L, K, T, C)
         fold = lambda a: np.ascontiguousarray(a.transpose(2, 1, 0, 3).reshape(self.rows, len(levels), a.shape[-1]))
         terms = fold(terms)
-        return (reached, fold(dose[..., reached]), fold(loss[..., reached]), terms, terms @ self._lin,
-                change[reached] > JOINT_CHANGE, fold(dg[..., reached]))
+        return (reached, fold(dose), fold(loss), terms, terms @ self._lin, change > JOINT_CHANGE, fold(dg))
 
     def _search_group(self, combo: tuple[int, ...]):
         """Every dose combination of the sites ``combo`` (0, 1 or 2 sites), every sample and day."""
