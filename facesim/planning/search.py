@@ -114,6 +114,8 @@ class PlanSearch:
         self._full = bool(full)
         self._lin = linear_deviation_map()
         self._folded: dict[str, np.ndarray] = {}
+        names = bundled.planner().side_effects
+        self._side_effect_muscles = np.array([base_name(m) in names for m in self.model.muscle_ids])  # (M,)
 
     def _fold(self) -> dict[str, np.ndarray]:
         """The patient's response on the search's days, folded (fold_days) once for every site group."""
@@ -210,10 +212,14 @@ class PlanSearch:
                              zeros(len(shared)), np.full((q_n, 1), -1)))
                 continue
             reached, dose, loss, terms, lin, _, dg = term
-            own = ~np.isin(reached, shared)
             cols = np.searchsorted(reached, shared)
-            side, side_id = self._side(loss[..., own], reached[own], watched)
-            args.append((terms, lin, dose[..., cols], dg[..., cols], np.where(side, side_id, -1)))
+            if self._full:
+                own = ~np.isin(reached, shared)
+                side, side_id = self._side(loss[..., own], reached[own], watched)
+                who = np.where(side, side_id, -1)
+            else:  # window days count the rows below the threshold only: no side effects
+                who = np.full(terms.shape[:2], -1)
+            args.append((terms, lin, dose[..., cols], dg[..., cols], who))
         (ta, la, da, ga, side_a), (tb, lb, db, gb, side_b) = args
         levels_a = self.sites[combo[0]].levels if combo else np.zeros(1)
         levels_b = self.sites[combo[1]].levels if len(combo) == 2 else np.zeros(1)
@@ -241,9 +247,8 @@ class PlanSearch:
 
     def _watched(self, combo) -> np.ndarray:
         """(M,) bool: muscles whose loss is a side effect for this site combination."""
-        names = bundled.planner().side_effects
         targets = {self.sites[i].muscle_id for i in combo}
-        return np.array([base_name(m) in names and m not in targets for m in self.model.muscle_ids])
+        return self._side_effect_muscles & np.array([m not in targets for m in self.model.muscle_ids])
 
     def _side(self, loss: np.ndarray, muscles: np.ndarray, watched: np.ndarray):
         """Side effect per (..., K) and the muscle, from losses (..., K, r) of ``muscles``."""
