@@ -59,9 +59,10 @@ class SparseCholesky:
         self._solver = cholespy.CholeskySolverD(self._n, coo.row.astype(np.int32), coo.col.astype(np.int32),
                                                 coo.data.astype(np.float64), cholespy.MatrixType.COO)
 
-    def solve(self, b: np.ndarray) -> np.ndarray:
+    def solve(self, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """x with K x = b; written into ``out`` (C-contiguous, b's shape) when given."""
         b = np.ascontiguousarray(b, dtype=np.float64)
-        x = np.empty_like(b)
+        x = np.empty_like(b) if out is None else out
         self._solver.solve(b, x)
         return x
 
@@ -74,8 +75,13 @@ class SuperLU:
     def __init__(self, matrix: sp.spmatrix):
         self._lu = spla.splu(sp.csc_matrix(matrix), permc_spec="MMD_AT_PLUS_A")
 
-    def solve(self, b: np.ndarray) -> np.ndarray:
-        return self._lu.solve(np.ascontiguousarray(b, dtype=float))
+    def solve(self, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """x with K x = b; copied into ``out`` when given."""
+        x = self._lu.solve(np.ascontiguousarray(b, dtype=float))
+        if out is None:
+            return x
+        out[...] = x
+        return out
 
 
 def factorize(matrix: sp.spmatrix):
@@ -126,8 +132,11 @@ class TissueSystem:
         out.stiffness_scale = self.stiffness_scale * float(factor)
         return out
 
-    def solve(self, forces: np.ndarray) -> np.ndarray:
-        """Displacements (mm) for vertex forces (N); forces shaped (n,) or (n, k)."""
+    def solve(self, forces: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Displacements (mm) for vertex forces (N); forces shaped (n,) or (n, k); written into ``out``
+        (C-contiguous, the forces' shape) when given."""
         if self._factor is None:
             self._factor = factorize(self._unscaled)
-        return self._factor.solve(forces) / self.stiffness_scale
+        x = self._factor.solve(forces, out)
+        x /= self.stiffness_scale
+        return x
