@@ -11,9 +11,11 @@ import pytest
 
 from facesim.tissue.model import FaceModel
 
-# Built models are kept in a folder of this test session only (the CLI subprocesses inherit it), never the
-# user's cache (facesim.tissue.model_cache).
-os.environ["FACESIM_CACHE_DIR"] = tempfile.mkdtemp(prefix="facesim-test-cache-")
+# Built models are kept in a folder of this test session only (the CLI subprocesses and the pytest-xdist
+# workers inherit it from the first process that loads this file), never the user's cache
+# (facesim.tissue.model_cache).
+os.environ.setdefault("FACESIM_TEST_SESSION_CACHE", tempfile.mkdtemp(prefix="facesim-test-cache-"))
+os.environ["FACESIM_CACHE_DIR"] = os.environ["FACESIM_TEST_SESSION_CACHE"]
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
