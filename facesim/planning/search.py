@@ -64,7 +64,8 @@ class PlanSet:
     """Every evaluated plan at the peak day, as arrays over plans (P).
 
     sites : (P, 2) int, site index or -1; units : (P, 2) float, U (toxin sites) or mL (filler sites)
-    total_u : (P,) toxin units; p_target, p_over, median, q10, q90 : (P,) over samples on the search's day
+    total_u : (P,) toxin units; p_target, p_over, median, q10, q90 : (P,) over the samples (and days) of the
+    search that made the set (the peak day's for PlanningProblem.search)
     p_side : (P,) chance of a side effect at the peak; side_muscle : (P,) int, the most frequent (-1 none)
     """
 
