@@ -39,31 +39,50 @@ class Viewer:
         return text if key == "verdict" else float(text)
 
 
+_BROWSER: list = []  # (playwright, browser) of this process, started on first use
+
+
+def _browser():
+    """This process's headless Chromium, launched once (a launch costs 1-2 s); closed at exit."""
+    if not _BROWSER:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        if not CHROMIUM.exists():
+            raise RuntimeError(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+        playwright = sync_playwright().start()
+        _BROWSER.append((playwright, playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)))
+
+        @atexit.register
+        def _close():
+            playwright_, browser_ = _BROWSER.pop()
+            browser_.close()
+            playwright_.stop()
+    return _BROWSER[0][1]
+
+
 @contextlib.contextmanager
 def opened(html: Path, width: int = 1300, height: int = 900, timeout_ms: int = 120_000):
-    """Open ``html`` from disk in headless Chromium with the network blocked; yields a ready :class:`Viewer`."""
-    from playwright.sync_api import sync_playwright
+    """Open ``html`` from disk in headless Chromium with the network blocked; yields a ready :class:`Viewer`.
+    Each page gets a browser context of its own (no state shared with other pages)."""
+    context = _browser().new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        v = Viewer(page)
+        page.on("request", lambda r: v.requests.append(r.url))
+        page.on("pageerror", lambda e: v.errors.append(str(e)))
 
-    if not CHROMIUM.exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            v = Viewer(page)
-            page.on("request", lambda r: v.requests.append(r.url))
-            page.on("pageerror", lambda e: v.errors.append(str(e)))
+        def guard(route):
+            if route.request.url == html.resolve().as_uri():
+                route.continue_()
+            else:
+                v.blocked.append(route.request.url)
+                route.abort()
 
-            def guard(route):
-                if route.request.url == html.resolve().as_uri():
-                    route.continue_()
-                else:
-                    v.blocked.append(route.request.url)
-                    route.abort()
-
-            page.route("**/*", guard)
-            page.goto(html.resolve().as_uri())
-            page.wait_for_function("document.getElementById('fsv').dataset.ready !== '0'", timeout=timeout_ms)
-            yield v
-        finally:
-            browser.close()
+        page.route("**/*", guard)
+        page.goto(html.resolve().as_uri())
+        page.wait_for_function("document.getElementById('fsv').dataset.ready !== '0'", timeout=timeout_ms)
+        yield v
+    finally:
+        context.close()
