@@ -59,8 +59,13 @@ def warm_up() -> None:
 
 
 def warm_up_in_background() -> threading.Thread:
-    """warm_up on a daemon thread, started (the search's first kernel call waits for it on numba's lock)."""
-    thread = threading.Thread(target=warm_up, name="facesim-kernel-warm-up", daemon=True)
+    """warm_up on a thread, started (the search's first kernel call waits for it on numba's lock).
+
+    Not a daemon: an interrupted command's exit waits for it (0.2 s with numba's cache, the compilation
+    without). A daemon thread would be frozen at exit wherever it is inside numba or an import, and the
+    interpreter's shutdown can then wait on a lock it holds for ever (a SIGTERM test hung once in CI).
+    """
+    thread = threading.Thread(target=warm_up, name="facesim-kernel-warm-up")
     thread.start()
     return thread
 
