@@ -101,14 +101,13 @@ def plan(
     from facesim.treatment.bont import product as find_product
     from facesim.planning.kernel import warm_up_in_background
 
-    warm_up_in_background()  # a first plan's compilation overlaps the set-up below
-
     targets = check_outputs((out / n for n in plan_file_names(all_plans)), force) if out is not None else []
     spec = load_scenario(scenario_path(scenario))
     settings = PlannerSettings.default(sites=comma_list(sites) if sites else None, max_total_u=max_units,
                                        max_site_u=max_site_units, max_sites=max_sites, step_u=step, samples=samples,
                                        seed=seed, product=find_product(product).name if product else None,
                                        filler=filler or None)
+    warm_up_in_background()  # the input is good: a first plan's compilation overlaps the set-up below
     io = streams()
     with io.info.status("building the face and its response basis..."):
         model = build_model(spec, vertices)
