@@ -41,8 +41,8 @@ Where facesim departs from Emotrics' code (both rotation-invariance fixes):
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 

@@ -48,7 +48,7 @@ def warm_up() -> None:
 
     ``facesim plan`` starts this on a thread while it builds the face and the problem, so that a first plan
     after installing (an empty numba cache: about 3 s of compilation on a 2-core machine) overlaps that
-    work; ``facesim demo`` runs it once after its picture, so the quick start leaves the cache warm.
+    work; ``facesim demo`` runs it on a thread while it renders, so the quick start leaves the cache warm.
     """
     f, i, b = np.zeros, (lambda *shape: np.zeros(shape, np.int64)), np.zeros(1, bool)
     table, scale = hill_table(np.ones(1), np.ones(1))

@@ -189,7 +189,7 @@ class PlanSearch:
         keep = change > REACHED_CHANGE
         reached, dose, loss, dg, change = m[keep], dose[..., keep], loss[..., keep], dg[..., keep], change[keep]
         terms = -(dg[..., None, :] @ r.w_c[:, :, reached, :])[..., 0, :]  # (L, K, T, C)
-        fold = lambda a: np.ascontiguousarray(a.transpose(2, 1, 0, 3).reshape(self.rows, len(levels), a.shape[-1]))
+        fold = lambda a: fold_days(np.moveaxis(a, 0, 2))  # (L, K, T, x) -> (Q, L, x), the kernel's rows
         terms = fold(terms)
         return (reached, fold(dose), fold(loss), terms, terms @ self._lin, change > JOINT_CHANGE, fold(dg))
 

@@ -175,10 +175,12 @@ class PanelScene:
 
     @signals_held()
     def turn(self, azimuth_deg: float) -> None:
-        """Aim every panel's camera anew, turned ``azimuth_deg`` (plus the panel's own turn) from the front."""
+        """Aim every panel's camera anew, turned ``azimuth_deg`` (plus the panel's own turn) from the front,
+        and render (a screenshot alone would repeat the last rendered picture)."""
         for k, own in enumerate(self.azimuths):
             self.plotter.subplot(k // self.columns, k % self.columns)
             _aim_camera(self.plotter, self.face, azimuth_deg + own, self.half_height)
+        self.plotter.render()
 
     @signals_held()
     def set_shape(self, k: int, vertices: np.ndarray) -> None:
@@ -319,7 +321,6 @@ def render_turns(face: Face, panels: list[FacePanel], shots: list[tuple[Path | s
         for k, (path, azimuth) in enumerate(shots):
             if k:
                 scene.turn(azimuth)
-                scene.plotter.render()
             out.append(write_atomically(Path(path), signals_held()(lambda tmp: scene.plotter.screenshot(str(tmp)))))
         return out
     finally:
